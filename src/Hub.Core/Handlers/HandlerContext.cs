@@ -1,0 +1,76 @@
+using Akka.Actor;
+using Akka.Event;
+using Hub.Configuration;
+using Hub.Http;
+using Hub.Routing;
+using Hub.Server;
+
+namespace Hub.Handlers;
+
+/// <summary>
+/// Everything a handler needs from its connection for one request: the request, where output goes, and the
+/// connection's signals. Created by the connection actor per request; lives on the actor's "thread".
+/// </summary>
+internal sealed class HandlerContext
+{
+    public HandlerContext(HttpRequest request, RouteValues routeValues, Application application, HubSettings settings,
+        ConnectionSignals signals, IActorRef bridge, IActorRef self, ILoggingAdapter log, string connectionId,
+        bool closeAfterResponse)
+    {
+        Request = request;
+        RouteValues = routeValues;
+        Application = application;
+        Settings = settings;
+        Signals = signals;
+        Bridge = bridge;
+        Self = self;
+        Log = log;
+        ConnectionId = connectionId;
+        CloseAfterResponse = closeAfterResponse;
+    }
+
+    public HttpRequest Request { get; }
+    public RouteValues RouteValues { get; }
+    public Application Application { get; }
+    public HubSettings Settings { get; }
+    public ConnectionSignals Signals { get; }
+    public IActorRef Bridge { get; }
+    public IActorRef Self { get; }
+    public ILoggingAdapter Log { get; }
+    public string ConnectionId { get; }
+
+    /// <summary>The connection ends after this response (client asked, server draining, body left unread …).</summary>
+    public bool CloseAfterResponse { get; set; }
+
+    /// <summary>The inbound element being handled has not been acked yet; the final response element carries the ack.</summary>
+    public bool AckPending { get; set; }
+
+    /// <summary>The response has been completely handed to the bridge.</summary>
+    public bool ResponseComplete { get; private set; }
+
+    /// <summary>Headers have gone out (a flush happened): errors can no longer become a response.</summary>
+    public bool HeadersSent { get; set; }
+
+    /// <summary>Queues one element; the last element of the response also acks the inbound element and may close.</summary>
+    public void Send(HttpOutbound element, bool isLast, TaskCompletionSource? accepted)
+    {
+        var ack = false;
+        var close = false;
+        if (isLast)
+        {
+            ResponseComplete = true;
+            ack = AckPending;
+            AckPending = false;
+            close = CloseAfterResponse;
+        }
+        Bridge.Tell(new ConnectionProtocol.Outbound(element, accepted, ack, close), Self);
+    }
+
+    /// <summary>Ends the connection without completing the response (the client sees a truncated message).</summary>
+    public void AbortResponse()
+    {
+        ResponseComplete = true;
+        AckPending = false;
+        Bridge.Tell(new ConnectionProtocol.Outbound(null, null, false, true), Self);
+    }
+}

@@ -1,0 +1,190 @@
+namespace Hub.Http.Codec;
+
+/// <summary>Outcome of one body read.</summary>
+internal enum BodyReadStatus : byte
+{
+    /// <summary>Nothing to hand out until more bytes arrive.</summary>
+    NeedMoreData,
+    /// <summary>A slice of body data is ready.</summary>
+    Data,
+    /// <summary>The body (and any trailers) is complete.</summary>
+    Done,
+    Invalid,
+}
+
+/// <summary>
+/// Reads a request body delimited by Content-Length or chunked transfer coding (RFC 9112 §6–§7), with chunk
+/// extensions and trailer fields accepted and discarded. Yields slices of at most body-chunk-size and enforces
+/// max-request-body-size as soon as a chunk header would pass it.
+/// </summary>
+internal struct Http1BodyReader
+{
+    private enum State : byte { Idle, Fixed, ChunkSize, ChunkData, ChunkDataEnd, Trailers, Done }
+
+    // A chunk-size line with extensions, or one trailer line, longer than this is refused.
+    private const int MaxChunkLine = 4096;
+
+    private readonly long _maxBody;
+    private readonly int _sliceSize;
+    private readonly int _maxTrailerBytes;
+    private State _state;
+    private long _remaining;
+    private long _total;
+    private int _trailerBytes;
+
+    public Http1BodyReader(long maxBody, int sliceSize, int maxTrailerBytes)
+    {
+        _maxBody = maxBody;
+        _sliceSize = sliceSize;
+        _maxTrailerBytes = maxTrailerBytes;
+        _state = State.Idle;
+        _remaining = _total = 0;
+        _trailerBytes = 0;
+    }
+
+    public readonly bool IsDone => _state == State.Done;
+
+    public void Start(BodyFraming framing, long contentLength)
+    {
+        _total = 0;
+        _trailerBytes = 0;
+        switch (framing)
+        {
+            case BodyFraming.ContentLength:
+                _state = contentLength > 0 ? State.Fixed : State.Done;
+                _remaining = contentLength;
+                break;
+            case BodyFraming.Chunked:
+                _state = State.ChunkSize;
+                _remaining = 0;
+                break;
+            default:
+                _state = State.Done;
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Advances over <paramref name="input"/>. On <see cref="BodyReadStatus.Data"/>, <paramref name="data"/> is the
+    /// slice of input that is body. <paramref name="consumed"/> bytes of input are used up in every case but Invalid.
+    /// </summary>
+    public BodyReadStatus Read(ReadOnlySpan<byte> input, out int consumed, out Range data, out RejectionReason reason)
+    {
+        consumed = 0;
+        data = default;
+        reason = default;
+        while (true)
+        {
+            var rest = input[consumed..];
+            switch (_state)
+            {
+                case State.Done:
+                    return BodyReadStatus.Done;
+
+                case State.Fixed:
+                case State.ChunkData:
+                {
+                    if (rest.IsEmpty) return BodyReadStatus.NeedMoreData;
+                    var n = (int)Math.Min(Math.Min(_remaining, rest.Length), _sliceSize);
+                    data = new Range(consumed, consumed + n);
+                    consumed += n;
+                    _remaining -= n;
+                    if (_remaining == 0) _state = _state == State.Fixed ? State.Done : State.ChunkDataEnd;
+                    return BodyReadStatus.Data;
+                }
+
+                case State.ChunkSize:
+                {
+                    var lf = rest.IndexOf((byte)'\n');
+                    if (lf < 0)
+                        return rest.Length > MaxChunkLine ? Fail(RejectionReason.InvalidChunk, out reason) : BodyReadStatus.NeedMoreData;
+                    if (lf > MaxChunkLine) return Fail(RejectionReason.InvalidChunk, out reason);
+                    var line = rest[..lf];
+                    if (!line.IsEmpty && line[^1] == (byte)'\r') line = line[..^1];
+                    if (!TryParseChunkSize(line, out var size)) return Fail(RejectionReason.InvalidChunk, out reason);
+                    consumed += lf + 1;
+                    if (size == 0)
+                    {
+                        _state = State.Trailers;
+                        continue;
+                    }
+                    if (size > _maxBody - _total) return Fail(RejectionReason.BodyTooLarge, out reason);
+                    _total += size;
+                    _remaining = size;
+                    _state = State.ChunkData;
+                    continue;
+                }
+
+                case State.ChunkDataEnd:
+                {
+                    // chunk-data is followed by CRLF (a bare LF is tolerated like everywhere else).
+                    if (rest.IsEmpty) return BodyReadStatus.NeedMoreData;
+                    if (rest[0] == (byte)'\n') { consumed += 1; _state = State.ChunkSize; continue; }
+                    if (rest[0] != (byte)'\r') return Fail(RejectionReason.InvalidChunk, out reason);
+                    if (rest.Length < 2) return BodyReadStatus.NeedMoreData;
+                    if (rest[1] != (byte)'\n') return Fail(RejectionReason.InvalidChunk, out reason);
+                    consumed += 2;
+                    _state = State.ChunkSize;
+                    continue;
+                }
+
+                case State.Trailers:
+                {
+                    // trailer-section = *( field-line CRLF ) CRLF; fields are validated and dropped.
+                    var lf = rest.IndexOf((byte)'\n');
+                    if (lf < 0)
+                        return rest.Length > MaxChunkLine ? Fail(RejectionReason.InvalidChunk, out reason) : BodyReadStatus.NeedMoreData;
+                    var line = rest[..lf];
+                    if (!line.IsEmpty && line[^1] == (byte)'\r') line = line[..^1];
+                    consumed += lf + 1;
+                    if (line.IsEmpty)
+                    {
+                        _state = State.Done;
+                        return BodyReadStatus.Done;
+                    }
+                    _trailerBytes += lf + 1;
+                    if (_trailerBytes > _maxTrailerBytes) return Fail(RejectionReason.HeadersTooLarge, out reason);
+                    if (!IsValidFieldLine(line)) return Fail(RejectionReason.InvalidChunk, out reason);
+                    continue;
+                }
+
+                default:
+                    return BodyReadStatus.Done;
+            }
+        }
+    }
+
+    /// <summary>chunk-size = 1*HEXDIG, then optional chunk-ext = *( BWS ";" BWS name [ BWS "=" BWS value ] ).</summary>
+    internal static bool TryParseChunkSize(ReadOnlySpan<byte> line, out long size)
+    {
+        size = 0;
+        var i = 0;
+        while (i < line.Length && HttpChars.IsHexDigit(line[i]))
+        {
+            if (i >= 15) return false; // > 60 bits: refuse before it overflows
+            size = (size << 4) | (uint)HttpChars.HexValue(line[i]);
+            i++;
+        }
+        if (i == 0) return false;
+        var ext = line[i..];
+        foreach (var c in ext)
+            if (c != (byte)'\t' && (c < 0x20 || c == 0x7F)) return false;
+        ext = ext.TrimStart(" \t"u8);
+        return ext.IsEmpty || ext[0] == (byte)';';
+    }
+
+    private static bool IsValidFieldLine(ReadOnlySpan<byte> line)
+    {
+        var colon = line.IndexOf((byte)':');
+        if (colon <= 0 || !HttpChars.IsToken(line[..colon])) return false;
+        foreach (var c in line[(colon + 1)..])
+            if (!HttpChars.IsFieldValue(c)) return false;
+        return true;
+    }
+
+    private static BodyReadStatus Fail(RejectionReason r, out RejectionReason reason)
+    {
+        reason = r;
+        return BodyReadStatus.Invalid;
+    }
+}

@@ -1,0 +1,349 @@
+using System.Text;
+using Hub.Configuration;
+
+namespace Hub.Http.Codec;
+
+/// <summary>Outcome of one read attempt over the bytes buffered so far.</summary>
+internal enum ReadStatus : byte
+{
+    NeedMoreData,
+    Done,
+    Invalid,
+}
+
+/// <summary>
+/// Parses an HTTP/1.1 request line and header section (RFC 9112 §2–§5) from a span. Knows nothing of Akka:
+/// the decoder stage feeds it whatever is buffered and it either needs more, yields a <see cref="RequestHead"/>,
+/// or names a <see cref="RejectionReason"/>. Limits are checked against the bytes seen so far, so an oversized
+/// head is refused as soon as it crosses the limit, however much more the client would send.
+/// </summary>
+internal struct Http1RequestReader
+{
+    private readonly int _maxLine;
+    private readonly int _maxHeaderBytes;
+    private readonly int _maxHeaderCount;
+    private readonly long _maxBody;
+
+    // Where the next unscanned header line starts and how many lines came before it, so input that arrives a
+    // byte at a time is not rescanned from the start on every read.
+    private int _scanPos;
+    private int _scanFields;
+
+    public Http1RequestReader(HttpSettings settings)
+    {
+        _maxLine = settings.MaxRequestLineSize;
+        _maxHeaderBytes = settings.MaxRequestHeadersTotalSize;
+        _maxHeaderCount = settings.MaxRequestHeaderCount;
+        _maxBody = settings.MaxRequestBodySize;
+        _scanPos = 0;
+        _scanFields = 0;
+    }
+
+    /// <summary>Forget scan progress; call after a head was consumed or the buffer was compacted.</summary>
+    public void Reset()
+    {
+        _scanPos = 0;
+        _scanFields = 0;
+    }
+
+    /// <summary>Leading empty lines (RFC 9112 §2.2: a server SHOULD ignore at least one) that can be dropped now.</summary>
+    public static int CountLeadingEmptyLines(ReadOnlySpan<byte> input)
+    {
+        var i = 0;
+        while (i < input.Length)
+        {
+            if (input[i] == (byte)'\n') i++;
+            else if (input[i] == (byte)'\r' && i + 1 < input.Length && input[i + 1] == (byte)'\n') i += 2;
+            else break;
+        }
+        return i;
+    }
+
+    public ReadStatus TryRead(ReadOnlySpan<byte> input, out int consumed, out RequestHead? head, out RejectionReason reason)
+    {
+        consumed = 0;
+        head = null;
+        reason = default;
+
+        // Request line: find its LF within the limit (+2 for CRLF).
+        var lineEnd = input.IndexOf((byte)'\n');
+        if (lineEnd < 0)
+        {
+            if (input.Length > _maxLine + 1) return Reject(RejectionReason.RequestLineTooLong, out reason);
+            return EarlyCheck(input, out reason);
+        }
+        var line = TrimCr(input[..lineEnd], out var bareCr);
+        if (bareCr) return Reject(RejectionReason.MalformedRequestLine, out reason);
+        if (line.Length > _maxLine) return Reject(RejectionReason.RequestLineTooLong, out reason);
+
+        // Header section: scan for the empty line that ends it, within the byte and field limits.
+        var headersStart = lineEnd + 1;
+        var end = FindHeadEnd(input, headersStart, out var sectionEnd, out var fieldCount);
+        if (end < 0)
+        {
+            if (input.Length - headersStart > _maxHeaderBytes + 2) return Reject(RejectionReason.HeadersTooLarge, out reason);
+            if (fieldCount > _maxHeaderCount) return Reject(RejectionReason.TooManyHeaders, out reason);
+            return ReadStatus.NeedMoreData;
+        }
+        if (sectionEnd - headersStart > _maxHeaderBytes) return Reject(RejectionReason.HeadersTooLarge, out reason);
+        if (fieldCount > _maxHeaderCount) return Reject(RejectionReason.TooManyHeaders, out reason);
+
+        var status = ParseHead(line, input[headersStart..sectionEnd], fieldCount, out head, out reason);
+        if (status == ReadStatus.Done) consumed = end;
+        Reset();
+        return status;
+    }
+
+    /// <summary>
+    /// Rejects hopeless input before a whole line arrives: a method with a non-token byte, or an HTTP/2
+    /// connection preface, need not wait for more bytes.
+    /// </summary>
+    private static ReadStatus EarlyCheck(ReadOnlySpan<byte> input, out RejectionReason reason)
+    {
+        reason = default;
+        var sp = input.IndexOf((byte)' ');
+        var method = sp < 0 ? input : input[..sp];
+        foreach (var c in method)
+            if (!HttpChars.IsToken(c)) return Reject(c == (byte)'\r' ? RejectionReason.MalformedRequestLine : RejectionReason.InvalidMethod, out reason);
+        if (sp == 0) return Reject(RejectionReason.MalformedRequestLine, out reason);
+        return ReadStatus.NeedMoreData;
+    }
+
+    /// <summary>
+    /// Returns the index just past the empty line that ends the head, or -1. <paramref name="sectionEnd"/> is where
+    /// the empty line starts; <paramref name="fieldCount"/> counts header lines seen.
+    /// </summary>
+    private int FindHeadEnd(ReadOnlySpan<byte> input, int headersStart, out int sectionEnd, out int fieldCount)
+    {
+        sectionEnd = -1;
+        var pos = Math.Max(headersStart, _scanPos);
+        fieldCount = _scanPos >= headersStart ? _scanFields : 0;
+        while (pos < input.Length)
+        {
+            var rest = input[pos..];
+            var lf = rest.IndexOf((byte)'\n');
+            if (lf < 0) break;
+            var isEmpty = lf == 0 || (lf == 1 && rest[0] == (byte)'\r');
+            if (isEmpty)
+            {
+                sectionEnd = pos;
+                return pos + lf + 1;
+            }
+            fieldCount++;
+            pos += lf + 1;
+        }
+        _scanPos = pos;
+        _scanFields = fieldCount;
+        return -1;
+    }
+
+    private ReadStatus ParseHead(ReadOnlySpan<byte> line, ReadOnlySpan<byte> section, int fieldCount,
+        out RequestHead? head, out RejectionReason reason)
+    {
+        head = null;
+
+        // request-line = method SP request-target SP HTTP-version (RFC 9112 §3)
+        var sp1 = line.IndexOf((byte)' ');
+        if (sp1 <= 0) return Reject(sp1 == 0 ? RejectionReason.MalformedRequestLine : RejectionReason.InvalidMethod, out reason);
+        var methodBytes = line[..sp1];
+        if (!HttpChars.IsToken(methodBytes)) return Reject(RejectionReason.InvalidMethod, out reason);
+        var rest = line[(sp1 + 1)..];
+        var sp2 = rest.IndexOf((byte)' ');
+        if (sp2 <= 0) return Reject(RejectionReason.MalformedRequestLine, out reason);
+        var targetBytes = rest[..sp2];
+        var versionBytes = rest[(sp2 + 1)..];
+        foreach (var c in targetBytes)
+            if (!HttpChars.IsTargetChar(c)) return Reject(RejectionReason.MalformedRequestLine, out reason);
+
+        // HTTP-version = "HTTP/" DIGIT "." DIGIT; 1.x (x>1) is served as 1.1, other majors get 505.
+        if (versionBytes.Length != 8 || !versionBytes.StartsWith("HTTP/"u8) || versionBytes[6] != (byte)'.'
+            || !char.IsAsciiDigit((char)versionBytes[5]) || !char.IsAsciiDigit((char)versionBytes[7]))
+            return Reject(RejectionReason.MalformedRequestLine, out reason);
+        if (versionBytes[5] != (byte)'1') return Reject(RejectionReason.UnsupportedVersion, out reason);
+        var version = versionBytes[7] == (byte)'0' ? HttpVersion.Http10 : HttpVersion.Http11;
+
+        var method = KnownMethods.Intern(methodBytes);
+        var target = Encoding.ASCII.GetString(targetBytes);
+        if (!SplitTarget(target, method, out var rawPath, out var rawQuery, out var authority))
+            return Reject(RejectionReason.MalformedRequestLine, out reason);
+
+        var headers = new HttpHeaders(fieldCount);
+        var hostCount = 0;
+        string? hostValue = null;
+        var hostValid = true;
+        while (!section.IsEmpty)
+        {
+            var lf = section.IndexOf((byte)'\n');
+            var fieldLine = TrimCr(section[..lf], out var bareCr);
+            section = section[(lf + 1)..];
+            if (bareCr) return Reject(RejectionReason.MalformedHeader, out reason);
+            // obs-fold (RFC 9112 §5.2): a line starting with whitespace is refused with 400.
+            if (fieldLine.IsEmpty || fieldLine[0] is (byte)' ' or (byte)'\t') return Reject(RejectionReason.MalformedHeader, out reason);
+            var colon = fieldLine.IndexOf((byte)':');
+            if (colon <= 0) return Reject(RejectionReason.MalformedHeader, out reason);
+            var name = fieldLine[..colon];
+            // No whitespace between name and colon (RFC 9112 §5.1): a space is not a token char, so this rejects it.
+            if (!HttpChars.IsToken(name)) return Reject(RejectionReason.MalformedHeader, out reason);
+            var value = fieldLine[(colon + 1)..].Trim(" \t"u8);
+            foreach (var c in value)
+                if (!HttpChars.IsFieldValue(c)) return Reject(RejectionReason.MalformedHeader, out reason);
+            var nameString = KnownHeaders.Intern(name);
+            var valueString = value.IsEmpty ? "" : Encoding.UTF8.GetString(value);
+            headers.Add(nameString, valueString);
+            if (ReferenceEquals(nameString, KnownHeaders.Host))
+            {
+                hostCount++;
+                hostValue = valueString;
+                hostValid &= HttpChars.IsValidHost(value);
+            }
+        }
+
+        // Host (RFC 9112 §3.2): exactly one on 1.1; never more than one; always well-formed.
+        if (hostCount > 1) return Reject(RejectionReason.DuplicateHost, out reason);
+        if (!hostValid) return Reject(RejectionReason.InvalidHost, out reason);
+        if (hostCount == 0 && version == HttpVersion.Http11) return Reject(RejectionReason.MissingHost, out reason);
+
+        // Framing (RFC 9112 §6.3).
+        var framing = BodyFraming.None;
+        long contentLength = 0;
+        var te = headers.GetAll(KnownHeaders.TransferEncoding);
+        var cl = headers.GetAll(KnownHeaders.ContentLength);
+        if (te.Count > 0)
+        {
+            // Both present is a request-smuggling vector: refuse rather than pick one.
+            if (cl.Count > 0) return Reject(RejectionReason.ConflictingFraming, out reason);
+            // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message means faulty framing.
+            if (version == HttpVersion.Http10) return Reject(RejectionReason.InvalidTransferEncoding, out reason);
+            var te_ = ValidateTransferEncoding(te);
+            if (te_ != null) return Reject(te_.Value, out reason);
+            framing = BodyFraming.Chunked;
+        }
+        else if (cl.Count > 0)
+        {
+            if (!TryParseContentLength(cl, out contentLength)) return Reject(RejectionReason.InvalidContentLength, out reason);
+            if (contentLength > _maxBody) return Reject(RejectionReason.BodyTooLarge, out reason);
+            if (contentLength > 0) framing = BodyFraming.ContentLength;
+        }
+
+        // Connection is a token list that may repeat; "close" anywhere wins (RFC 9112 §9.3).
+        var keepAlive = version == HttpVersion.Http11
+            ? !headers.HasToken(KnownHeaders.Connection, "close")
+            : headers.HasToken(KnownHeaders.Connection, "keep-alive") && !headers.HasToken(KnownHeaders.Connection, "close");
+
+        // Expect (RFC 9110 §10.1.1): 100-continue is honoured on 1.1, ignored on 1.0; anything else is 417.
+        var expectContinue = false;
+        var expect = headers.Get(KnownHeaders.Expect);
+        if (expect is not null && version == HttpVersion.Http11)
+        {
+            if (!expect.Trim().Equals("100-continue", StringComparison.OrdinalIgnoreCase))
+                return Reject(RejectionReason.UnsupportedExpectation, out reason);
+            expectContinue = framing != BodyFraming.None;
+        }
+
+        var isUpgrade = headers.HasToken(KnownHeaders.Connection, "upgrade") && headers.Contains(KnownHeaders.Upgrade);
+
+        reason = default;
+        head = new RequestHead
+        {
+            Method = method,
+            Target = target,
+            RawPath = rawPath,
+            RawQuery = rawQuery,
+            Version = version,
+            Headers = headers,
+            Host = authority ?? hostValue ?? "",
+            Framing = framing,
+            ContentLength = contentLength,
+            KeepAlive = keepAlive,
+            ExpectContinue = expectContinue,
+            IsUpgrade = isUpgrade,
+        };
+        return ReadStatus.Done;
+    }
+
+    /// <summary>Chunked must be the final coding and appear once; other codings are not implemented (501).</summary>
+    private static RejectionReason? ValidateTransferEncoding(IReadOnlyList<string> fields)
+    {
+        var codings = new List<string>(2);
+        foreach (var field in fields)
+            foreach (var part in field.Split(','))
+            {
+                var coding = part.Trim(' ', '\t');
+                // Parameters (";q=…") are not allowed on transfer codings in requests we accept.
+                if (coding.Length == 0 || !HttpChars.IsToken(coding)) return RejectionReason.InvalidTransferEncoding;
+                codings.Add(coding);
+            }
+        if (codings.Count == 0) return RejectionReason.InvalidTransferEncoding;
+        if (!codings[^1].Equals("chunked", StringComparison.OrdinalIgnoreCase)) return RejectionReason.InvalidTransferEncoding;
+        if (codings.Count == 1) return null;
+        // chunked twice is malformed; gzip/deflate/compress before it are real codings we do not implement.
+        for (var i = 0; i < codings.Count - 1; i++)
+            if (codings[i].Equals("chunked", StringComparison.OrdinalIgnoreCase)) return RejectionReason.InvalidTransferEncoding;
+        return RejectionReason.UnsupportedTransferCoding;
+    }
+
+    /// <summary>1*DIGIT only (no sign, hex or spaces inside); repeated or listed values must all agree (RFC 9110 §8.6).</summary>
+    internal static bool TryParseContentLength(IReadOnlyList<string> fields, out long length)
+    {
+        length = -1;
+        foreach (var field in fields)
+            foreach (var part in field.Split(','))
+            {
+                var s = part.AsSpan().Trim(" \t");
+                if (s.IsEmpty || s.Length > 18) return false;
+                long v = 0;
+                foreach (var c in s)
+                {
+                    if (c is < '0' or > '9') return false;
+                    v = v * 10 + (c - '0');
+                }
+                if (length >= 0 && v != length) return false;
+                length = v;
+            }
+        return length >= 0;
+    }
+
+    /// <summary>origin-form, absolute-form (http/https) or "*" for OPTIONS (RFC 9112 §3.2).</summary>
+    private static bool SplitTarget(string target, string method, out string rawPath, out string rawQuery, out string? authority)
+    {
+        authority = null;
+        rawQuery = "";
+        rawPath = target;
+        if (target == "*")
+            return ReferenceEquals(method, KnownMethods.Options);
+        var pathAndQuery = target;
+        if (target[0] != '/')
+        {
+            var schemeEnd = target.IndexOf("://", StringComparison.Ordinal);
+            if (schemeEnd <= 0) return false;
+            var scheme = target.AsSpan(0, schemeEnd);
+            if (!scheme.Equals("http", StringComparison.OrdinalIgnoreCase) && !scheme.Equals("https", StringComparison.OrdinalIgnoreCase))
+                return false;
+            var afterScheme = schemeEnd + 3;
+            var pathStart = target.IndexOfAny(['/', '?'], afterScheme);
+            var auth = pathStart < 0 ? target[afterScheme..] : target[afterScheme..pathStart];
+            if (auth.Length == 0 || auth.Contains('@') || !HttpChars.IsValidHost(Encoding.ASCII.GetBytes(auth))) return false;
+            authority = auth;
+            pathAndQuery = pathStart < 0 ? "/" : target[pathStart..];
+            if (pathAndQuery[0] == '?') pathAndQuery = "/" + pathAndQuery;
+        }
+        var q = pathAndQuery.IndexOf('?');
+        rawPath = q < 0 ? pathAndQuery : pathAndQuery[..q];
+        rawQuery = q < 0 ? "" : pathAndQuery[(q + 1)..];
+        return true;
+    }
+
+    /// <summary>Drops the CR of a CRLF; a CR anywhere else in the line is a bare CR (RFC 9112 §2.2 → 400).</summary>
+    private static ReadOnlySpan<byte> TrimCr(ReadOnlySpan<byte> line, out bool bareCr)
+    {
+        if (!line.IsEmpty && line[^1] == (byte)'\r') line = line[..^1];
+        bareCr = line.Contains((byte)'\r');
+        return line;
+    }
+
+    private static ReadStatus Reject(RejectionReason r, out RejectionReason reason)
+    {
+        reason = r;
+        return ReadStatus.Invalid;
+    }
+}

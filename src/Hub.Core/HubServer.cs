@@ -1,0 +1,107 @@
+using System.Net;
+using Akka.Actor;
+using Hub.Configuration;
+using Hub.Hosting;
+using Hub.Server;
+
+namespace Hub;
+
+/// <summary>
+/// Starts Hub in any <see cref="ActorSystem"/> — its own, or an application's that already runs other actors.
+/// <code>
+/// var system = ActorSystem.Create("app", HubSettings.LoadConfig("hocon/hub.conf"));
+/// var binding = await HubServer.StartAsync(system, app);
+/// Console.WriteLine($"listening on {binding.LocalAddress}");
+/// </code>
+/// Stopping is CoordinatedShutdown's job: the server unbinds in service-unbind, drains in-flight requests
+/// (up to hub.shutdown.drain-timeout) in service-requests-done and aborts stragglers in service-stop.
+/// </summary>
+public static class HubServer
+{
+    private static int _listeners;
+
+    /// <summary>Binds hub.server.hostname:port (or <paramref name="settings"/>'s) and returns once bound.</summary>
+    public static async Task<HubBinding> StartAsync(ActorSystem system, Application application, HubSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(application);
+        settings ??= HubSettings.FromConfig(system.Settings.Config.WithFallback(HubSettings.DefaultConfig()));
+        var bound = new TaskCompletionSource<EndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var name = "hub-listener-" + Interlocked.Increment(ref _listeners);
+        var endpoint = await ResolveAsync(settings.Server).ConfigureAwait(false);
+        var listener = system.ActorOf(ListenerActor.Props(application, settings, endpoint, bound), name);
+        var local = await bound.Task.ConfigureAwait(false);
+        var binding = new HubBinding(system, listener, local, settings);
+        ShutdownTasks.Register(system, binding);
+        return binding;
+    }
+
+    /// <summary>Host names are resolved once, before binding, without blocking an actor.</summary>
+    private static async Task<EndPoint> ResolveAsync(ServerSettings server)
+    {
+        if (IPAddress.TryParse(server.Hostname, out var ip)) return new IPEndPoint(ip, server.Port);
+        if (server.Hostname == "localhost") return new IPEndPoint(IPAddress.Loopback, server.Port);
+        var addresses = await Dns.GetHostAddressesAsync(server.Hostname).ConfigureAwait(false);
+        var chosen = addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+                     ?? addresses.FirstOrDefault()
+                     ?? throw new BindFailedException(new DnsEndPoint(server.Hostname, server.Port), null);
+        return new IPEndPoint(chosen, server.Port);
+    }
+}
+
+/// <summary>A bound Hub listener: where it listens, how many connections it holds, and how to stop it.</summary>
+public sealed class HubBinding
+{
+    private readonly ActorSystem _system;
+    private int _unbound;
+
+    internal HubBinding(ActorSystem system, IActorRef listener, EndPoint localAddress, HubSettings settings)
+    {
+        _system = system;
+        Listener = listener;
+        LocalAddress = localAddress;
+        Settings = settings;
+    }
+
+    /// <summary>The bound address; with port 0 in settings this carries the real port.</summary>
+    public EndPoint LocalAddress { get; }
+
+    public int Port => ((IPEndPoint)LocalAddress).Port;
+
+    public HubSettings Settings { get; }
+
+    internal IActorRef Listener { get; }
+
+    /// <summary>Open connections right now.</summary>
+    public async Task<int> GetOpenConnectionsAsync()
+    {
+        var stats = await Listener.Ask<ListenerProtocol.Stats>(ListenerProtocol.GetStats.Instance, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        return stats.OpenConnections;
+    }
+
+    /// <summary>Stops accepting; open connections carry on.</summary>
+    public async Task UnbindAsync()
+    {
+        if (Interlocked.Exchange(ref _unbound, 1) == 1) return;
+        await Listener.Ask<ListenerProtocol.Unbound>(ListenerProtocol.Unbind.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Graceful stop without shutting the ActorSystem down: unbind, let in-flight requests finish (new requests on
+    /// open connections are answered with Connection: close), and after <paramref name="timeout"/> (default
+    /// hub.shutdown.drain-timeout) abort whatever is left.
+    /// </summary>
+    public async Task DrainAsync(TimeSpan? timeout = null)
+    {
+        var deadline = timeout ?? Settings.Shutdown.DrainTimeout;
+        try
+        {
+            await Listener.Ask<ListenerProtocol.Drained>(ListenerProtocol.Drain.Instance, deadline).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            Listener.Tell(ListenerProtocol.AbortAll.Instance);
+        }
+        _ = _system;
+    }
+}

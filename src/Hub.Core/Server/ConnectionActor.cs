@@ -1,0 +1,232 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Streams;
+using Hub.Configuration;
+using Hub.Handlers;
+using Hub.Http;
+using Hub.Messages;
+
+namespace Hub.Server;
+
+/// <summary>
+/// Owns one TCP connection: materialises its stream (transport ⇄ HTTP codec ⇄ bridge), routes each request and runs
+/// its handler. Requests are handled strictly one after another; hooks run inside ReceiveAsync, which suspends
+/// the mailbox while a handler awaits — handler code is single-threaded, like Tornado's IOLoop, without blocking
+/// a thread. Stopped, never restarted, on failure: a socket cannot be restored.
+/// </summary>
+internal sealed class ConnectionActor : ReceiveActor
+{
+    private readonly IActorRef _tcp;
+    private readonly IPEndPoint? _remote;
+    private readonly Application _app;
+    private readonly HubSettings _settings;
+    private readonly ConnectionGraph _graph;
+    private readonly string _id;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ConnectionSignals _signals = new();
+    private IActorRef _bridge = ActorRefs.Nobody;
+    private HandlerHost? _current;
+    private bool _inputClosed;
+    private bool _closing;
+    private bool _draining;
+    private bool _outputClosed;
+    private bool _streamTerminated;
+
+    public ConnectionActor(IActorRef tcp, EndPoint remote, Application app, HubSettings settings, ConnectionGraph graph, string id)
+    {
+        _tcp = tcp;
+        _remote = remote as IPEndPoint;
+        _app = app;
+        _settings = settings;
+        _graph = graph;
+        _id = id;
+
+        Receive<ConnectionProtocol.Attached>(a => _bridge = a.Bridge);
+        ReceiveAsync<ConnectionProtocol.Inbound>(OnInboundAsync);
+        Receive<ConnectionProtocol.InputClosed>(_ =>
+        {
+            _inputClosed = true;
+            if (_current is null) CloseOutput();
+            else _current.NotifyConnectionClosed();
+        });
+        Receive<ConnectionProtocol.StreamTerminated>(_ =>
+        {
+            _streamTerminated = true;
+            Context.Stop(Self);
+        });
+        Receive<CloseConnection>(_ => CloseWhenIdle());
+        Receive<ListenerProtocol.Drain>(_ =>
+        {
+            _draining = true;
+            CloseWhenIdle();
+        });
+    }
+
+    public static Props Props(IActorRef tcp, EndPoint remote, Application app, HubSettings settings, ConnectionGraph graph, string id) =>
+        Akka.Actor.Props.Create(() => new ConnectionActor(tcp, remote, app, settings, graph, id));
+
+    public string Id => _id;
+
+    protected override void PreStart() => _graph.Run(_tcp, Self, _signals, Context.System.Materializer());
+
+    protected override void PostStop()
+    {
+        _current?.Dispose();
+        // If the actor stops first (a bug, a stop from the listener) the stream must not outlive it.
+        if (!_streamTerminated) _bridge.Tell(ConnectionProtocol.Abort.Instance);
+        _signals.Terminate();
+    }
+
+    private async Task OnInboundAsync(ConnectionProtocol.Inbound message)
+    {
+        switch (message.Element)
+        {
+            case HttpInbound.Head head:
+                await OnHeadAsync(head).ConfigureAwait(true);
+                break;
+            case HttpInbound.BodyPart part:
+                if (_current is null) { Ack(); break; }
+                _current.Context.AckPending = true;
+                await _current.OnBodyAsync(part.Data).ConfigureAwait(true);
+                AckIfPending();
+                break;
+            case HttpInbound.End:
+                if (_current is null) { Ack(); break; }
+                _current.Context.AckPending = true;
+                await _current.OnEndAsync().ConfigureAwait(true);
+                EndRequest();
+                break;
+            case HttpInbound.Rejected rejected:
+                OnRejected(rejected);
+                break;
+        }
+    }
+
+    private async Task OnHeadAsync(HttpInbound.Head head)
+    {
+        var requestHead = head.Request;
+        var (remoteIp, protocol) = ForwardedHeaders.Resolve(requestHead.Headers, _remote, _settings.Http.TrustedProxies);
+        var request = new HttpRequest(requestHead, _remote, remoteIp, protocol);
+        var closeAfter = !requestHead.KeepAlive || _draining || _closing;
+
+        RequestHandler handler;
+        var values = Routing.RouteValues.Empty;
+        var match = _app.Routes.Match(requestHead.RawPath);
+        Exception? createFailure = null;
+        if (match is { } m)
+        {
+            values = m.Values;
+            try { handler = m.Route.Factory.Create(_app.Services); }
+            catch (Exception e) { handler = new ErrorHandler(); createFailure = e; }
+        }
+        else handler = new ErrorHandler();
+
+        var ctx = new HandlerContext(request, values, _app, _settings, _signals, _bridge, Self, _log, _id, closeAfter)
+        {
+            AckPending = true,
+        };
+        _current = new HandlerHost(handler, ctx);
+
+        if (match is null || createFailure is not null)
+        {
+            if (createFailure is not null) _log.Error(createFailure, "[{0}] cannot create handler for {1}", _id, request.Uri);
+            // A body may still follow: it is read and dropped, unless the client is waiting for 100-continue.
+            if (head.BodyFollows && requestHead.ExpectContinue) ctx.CloseAfterResponse = true;
+            handler.SendError(createFailure is null ? 404 : 500, createFailure);
+        }
+        else
+        {
+            await _current.OnHeadAsync(request, head.BodyFollows).ConfigureAwait(true);
+        }
+
+        if (head.BodyFollows) AckIfPending();
+        else EndRequest();
+    }
+
+    private void OnRejected(HttpInbound.Rejected rejected)
+    {
+        var status = rejected.Status;
+        if (_current is { } active && active.Context.HeadersSent)
+        {
+            // Mid-response there is no way to answer: cut the connection.
+            if (!active.Context.ResponseComplete) active.Context.AbortResponse();
+            _current.Dispose();
+            _current = null;
+            CloseOutput();
+            return;
+        }
+        _log.Debug("[{0}] rejected request from {1}: {2} ({3})", _id, _remote, status, rejected.Reason);
+        var ctx = _current?.Context;
+        var request = ctx?.Request;
+        _current?.Dispose();
+        _current = null;
+        if (ctx is not null && ctx.ResponseComplete)
+        {
+            CloseOutput();
+            return;
+        }
+        var handler = new ErrorHandler();
+        var errorCtx = new HandlerContext(request ?? PlaceholderRequest(), Routing.RouteValues.Empty, _app, _settings,
+            _signals, _bridge, Self, _log, _id, closeAfterResponse: true);
+        handler.Attach(errorCtx);
+        handler.SendError(status, new HttpError(status, Http.Codec.HttpRejection.MessageOf(rejected.Reason)));
+        _closing = true;
+    }
+
+    /// <summary>A request that failed before its head parsed still needs a request object for the error page.</summary>
+    private HttpRequest PlaceholderRequest()
+    {
+        var head = new Http.Codec.RequestHead
+        {
+            Method = "GET", Target = "/", RawPath = "/", RawQuery = "", Version = Http.HttpVersion.Http11,
+            Headers = new HttpHeaders(), Host = "", Framing = Http.Codec.BodyFraming.None, ContentLength = 0,
+            KeepAlive = false, ExpectContinue = false, IsUpgrade = false,
+        };
+        var ip = _remote?.Address.ToString() ?? "";
+        return new HttpRequest(head, _remote, ip, "http");
+    }
+
+    /// <summary>The request is over (response complete, body consumed): release it and take the next.</summary>
+    private void EndRequest()
+    {
+        var current = _current;
+        _current = null;
+        if (current is null) return;
+        current.Dispose();
+        if (!current.Context.ResponseComplete)
+        {
+            // A handler that neither finished nor failed (cannot happen through HandlerHost): do not hang.
+            current.Context.AbortResponse();
+        }
+        if (current.Context.CloseAfterResponse) _closing = true;
+        if (current.Context.AckPending) Ack();
+        current.Context.AckPending = false;
+        if (_inputClosed && !_closing) CloseOutput();
+    }
+
+    private void AckIfPending()
+    {
+        if (_current is { Context.AckPending: true } c)
+        {
+            c.Context.AckPending = false;
+            Ack();
+        }
+    }
+
+    private void Ack() => _bridge.Tell(new ConnectionProtocol.Outbound(null, null, AckInbound: true, CloseAfter: false), Self);
+
+    private void CloseWhenIdle()
+    {
+        if (_current is null) CloseOutput();
+        else _current.Context.CloseAfterResponse = true;
+    }
+
+    private void CloseOutput()
+    {
+        _closing = true;
+        if (_outputClosed) return;
+        _outputClosed = true;
+        _bridge.Tell(new ConnectionProtocol.Outbound(null, null, AckInbound: false, CloseAfter: true), Self);
+    }
+}

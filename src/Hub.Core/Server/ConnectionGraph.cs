@@ -1,0 +1,36 @@
+using Akka.Actor;
+using Akka.IO;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Hub.Configuration;
+using Hub.Http;
+
+namespace Hub.Server;
+
+/// <summary>
+/// The per-connection stream: TcpTransport ⇄ Http1Decoder/Http1Encoder ⇄ ConnectionBridge, one fused island (no
+/// async boundaries: every hop inside is a method call). Codec stages are immutable and shared by all connections;
+/// only the two stages that hold actor refs are made per connection.
+/// </summary>
+internal sealed class ConnectionGraph
+{
+    private readonly HubSettings _settings;
+    private readonly Http1DecoderStage _decoder;
+    private readonly Http1EncoderStage _encoder;
+
+    public ConnectionGraph(HubSettings settings)
+    {
+        _settings = settings;
+        _decoder = new Http1DecoderStage(settings.Http);
+        _encoder = new Http1EncoderStage(settings.Http);
+    }
+
+    public void Run(IActorRef tcpConnection, IActorRef connectionActor, ConnectionSignals signals, IMaterializer materializer)
+    {
+        var transport = Flow.FromGraph(new TcpTransportStage(tcpConnection, _settings.Server.MaxUnackedWriteBytes, _settings.Server.LingerTimeout));
+        var codec = BidiFlow.FromFlows(Flow.FromGraph(_decoder), Flow.FromGraph(_encoder));
+        var bridge = Flow.FromGraph(new ConnectionBridgeStage(connectionActor, signals));
+        // transport (out: received bytes) → decoder → bridge → encoder → transport (in: bytes to write)
+        transport.Join(codec).Join(bridge).Run(materializer);
+    }
+}

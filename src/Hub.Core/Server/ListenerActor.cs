@@ -1,0 +1,187 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Event;
+using Akka.IO;
+using Hub.Configuration;
+
+namespace Hub.Server;
+
+/// <summary>
+/// Binds one endpoint with Akka.IO (pull mode: every connection starts with reading suspended) and makes one
+/// <see cref="ConnectionActor"/> child per accepted connection. Connections over max-connections are aborted at
+/// once. Children are stopped, never restarted, when they fail; one connection's failure is logged with its id and
+/// touches nothing else. Akka.IO ties every accepted connection to this actor's life, so unbinding keeps it alive.
+/// </summary>
+internal sealed class ListenerActor : ReceiveActor
+{
+    private readonly Application _app;
+    private readonly HubSettings _settings;
+    private readonly EndPoint _endpoint;
+    private readonly TaskCompletionSource<EndPoint> _bound;
+    private readonly ConnectionGraph _graph;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private IActorRef _tcpListener = ActorRefs.Nobody;
+    private int _open;
+    private long _accepted;
+    private long _refused;
+    private IActorRef? _unbindRequester;
+    private readonly List<IActorRef> _drainWaiters = new();
+
+    public ListenerActor(Application app, HubSettings settings, EndPoint endpoint, TaskCompletionSource<EndPoint> bound)
+    {
+        _app = app;
+        _settings = settings;
+        _endpoint = endpoint;
+        _bound = bound;
+        _graph = new ConnectionGraph(settings);
+        Binding();
+    }
+
+    public static Props Props(Application app, HubSettings settings, EndPoint endpoint, TaskCompletionSource<EndPoint> bound) =>
+        Akka.Actor.Props.Create(() => new ListenerActor(app, settings, endpoint, bound));
+
+    protected override void PreStart() =>
+        Context.System.Tcp().Tell(new Tcp.Bind(Self, _endpoint, _settings.Server.Backlog, pullMode: true));
+
+    protected override void PostStop()
+    {
+        _bound.TrySetException(new InvalidOperationException($"listener for {_endpoint} stopped before binding"));
+    }
+
+    // Connections are stopped on failure, never restarted (Akka.IO's own policy for connection handlers).
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
+    {
+        _log.Error(e, "connection actor failed; stopping it");
+        return Directive.Stop;
+    });
+
+    private void Binding()
+    {
+        Receive<Tcp.Bound>(b =>
+        {
+            _tcpListener = Sender;
+            _log.Info("Hub listening on {0}", b.LocalAddress);
+            _bound.TrySetResult(b.LocalAddress);
+            Become(Accepting);
+        });
+        Receive<Tcp.CommandFailed>(f =>
+        {
+            var cause = f.Cause.HasValue ? f.Cause.Value : null;
+            _bound.TrySetException(new BindFailedException(_endpoint, cause));
+            Context.Stop(Self);
+        });
+    }
+
+    private void Accepting()
+    {
+        Receive<Tcp.Connected>(c => Accept(c, Sender));
+        CommonStats();
+        Receive<Terminated>(_ => _open--);
+        Receive<ListenerProtocol.Unbind>(_ =>
+        {
+            _unbindRequester = Sender;
+            _tcpListener.Tell(Tcp.Unbind.Instance);
+            Become(Unbinding);
+        });
+        Receive<ListenerProtocol.Drain>(_ =>
+        {
+            _drainWaiters.Add(Sender);
+            _tcpListener.Tell(Tcp.Unbind.Instance);
+            StartDrain();
+        });
+    }
+
+    private void Unbinding()
+    {
+        Receive<Tcp.Unbound>(_ =>
+        {
+            _unbindRequester?.Tell(ListenerProtocol.Unbound.Instance);
+            Become(Unbound);
+        });
+        Receive<Tcp.Connected>(c => Accept(c, Sender));
+        CommonStats();
+        Receive<Terminated>(_ => _open--);
+        Receive<ListenerProtocol.Drain>(_ =>
+        {
+            _drainWaiters.Add(Sender);
+            StartDrain();
+        });
+    }
+
+    private void Unbound()
+    {
+        CommonStats();
+        Receive<Tcp.Connected>(_ => Sender.Tell(Tcp.Abort.Instance));
+        Receive<Terminated>(_ => _open--);
+        Receive<ListenerProtocol.Unbind>(_ => Sender.Tell(ListenerProtocol.Unbound.Instance));
+        Receive<ListenerProtocol.Drain>(_ =>
+        {
+            _drainWaiters.Add(Sender);
+            StartDrain();
+        });
+    }
+
+    private void StartDrain()
+    {
+        foreach (var child in Context.GetChildren()) child.Tell(ListenerProtocol.Drain.Instance);
+        Become(Draining);
+        CheckDrained();
+    }
+
+    private void Draining()
+    {
+        CommonStats();
+        Receive<Tcp.Connected>(_ => Sender.Tell(Tcp.Abort.Instance));
+        Receive<Tcp.Unbound>(_ => { });
+        Receive<Terminated>(_ =>
+        {
+            _open--;
+            CheckDrained();
+        });
+        Receive<ListenerProtocol.Drain>(_ =>
+        {
+            _drainWaiters.Add(Sender);
+            CheckDrained();
+        });
+        Receive<ListenerProtocol.Unbind>(_ => Sender.Tell(ListenerProtocol.Unbound.Instance));
+    }
+
+    private void CommonStats()
+    {
+        Receive<ListenerProtocol.GetStats>(_ => Sender.Tell(new ListenerProtocol.Stats(_open, _accepted, _refused)));
+        Receive<ListenerProtocol.AbortAll>(_ =>
+        {
+            foreach (var child in Context.GetChildren()) Context.Stop(child);
+        });
+    }
+
+    private void CheckDrained()
+    {
+        if (_open > 0) return;
+        foreach (var w in _drainWaiters) w.Tell(ListenerProtocol.Drained.Instance);
+        _drainWaiters.Clear();
+    }
+
+    private void Accept(Tcp.Connected connected, IActorRef connection)
+    {
+        if (_settings.Server.MaxConnections is { } max && _open >= max)
+        {
+            // Refuse at once rather than queue: the client learns immediately and can go elsewhere.
+            _refused++;
+            connection.Tell(Tcp.Abort.Instance);
+            return;
+        }
+        var id = ConnectionIds.Next();
+        var child = Context.ActorOf(ConnectionActor.Props(connection, connected.RemoteAddress, _app, _settings, _graph, id), "c-" + id);
+        Context.Watch(child);
+        _open++;
+        _accepted++;
+    }
+}
+
+/// <summary>The endpoint could not be bound (port in use, address not available, permission denied).</summary>
+public sealed class BindFailedException(EndPoint endpoint, Exception? cause)
+    : Exception($"cannot bind {endpoint}{(cause is null ? "" : ": " + cause.Message)}", cause)
+{
+    public EndPoint EndPoint { get; } = endpoint;
+}

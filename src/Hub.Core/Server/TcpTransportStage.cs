@@ -1,0 +1,229 @@
+using Akka.Actor;
+using Akka.IO;
+using Akka.Streams;
+using Akka.Streams.Stage;
+
+namespace Hub.Server;
+
+/// <summary>
+/// The Akka.IO edge of a connection: its stage actor is the registered handler of the Akka.IO connection, so
+/// bytes never pass through the connection actor's mailbox. Reads are pulled (one ResumeReading per downstream
+/// pull: no demand, no read, and TCP pushes back on the client). Writes are coalesced under an Ack window: one
+/// Tcp.Write in flight, whatever arrives meanwhile is concatenated and sent as one batch when the Ack comes, and
+/// upstream is pulled only while fewer than max-unacked-write-bytes are outstanding.
+///
+/// Closing is graceful: when upstream finishes, the stage half-closes (ConfirmedClose) and keeps reading and
+/// discarding for linger-timeout, so request bytes the server never read do not turn the close into a reset that
+/// destroys the final response (the "lingering close" of Apache and nginx).
+/// </summary>
+internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteString>>
+{
+    private readonly IActorRef _connection;
+    private readonly int _maxUnacked;
+    private readonly TimeSpan _linger;
+
+    public TcpTransportStage(IActorRef connection, int maxUnackedWriteBytes, TimeSpan lingerTimeout)
+    {
+        _connection = connection;
+        _maxUnacked = maxUnackedWriteBytes;
+        _linger = lingerTimeout;
+        Shape = new FlowShape<ByteString, ByteString>(In, Out);
+    }
+
+    public Inlet<ByteString> In { get; } = new("TcpTransport.in");
+    public Outlet<ByteString> Out { get; } = new("TcpTransport.out");
+    public override FlowShape<ByteString, ByteString> Shape { get; }
+    protected override Attributes InitialAttributes { get; } = Attributes.CreateName("TcpTransport");
+
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+
+    private sealed class WriteAck : Tcp.Event
+    {
+        public static readonly WriteAck Instance = new();
+    }
+
+    private sealed class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
+    {
+        private const string LingerTimer = "linger";
+        private readonly TcpTransportStage _stage;
+        private StageActor? _self;
+        private ByteString _pending = ByteString.Empty;
+        private int _inFlight;
+        private bool _reading;
+        private bool _peerClosed;
+        private bool _closing;
+        private bool _closed;
+
+        public Logic(TcpTransportStage stage) : base(stage.Shape)
+        {
+            _stage = stage;
+            SetHandler(stage.In, this);
+            SetHandler(stage.Out, this);
+        }
+
+        public override void PreStart()
+        {
+            // The stage outlives a finished downstream (lingering) and a finished upstream (pending writes).
+            SetKeepGoing(true);
+            _self = GetStageActor(OnMessage);
+            _self.Watch(_stage._connection);
+            // keepOpenOnPeerClosed: a client that half-closes still gets its response (RFC 9112 §9.6).
+            // useResumeWriting off: Hub never sends a second write before the Ack, so NACKs cannot happen.
+            _stage._connection.Tell(new Tcp.Register(_self.Ref, keepOpenOnPeerClosed: true, useResumeWriting: false), _self.Ref);
+            Pull(_stage.In);
+        }
+
+        public void OnPull()
+        {
+            if (!_reading && !_peerClosed) ResumeReading();
+        }
+
+        public void OnDownstreamFinish(Exception cause)
+        {
+            // The decoder wants no more input (rejected request, or closing). Keep writing what is queued;
+            // reads continue only to drain once we close.
+        }
+
+        public void OnPush()
+        {
+            var data = Grab(_stage.In);
+            if (data.IsEmpty) { PullIfRoom(); return; }
+            if (_inFlight == 0) Send(data);
+            else _pending = _pending.IsEmpty ? data : _pending.Concat(data);
+            PullIfRoom();
+        }
+
+        public void OnUpstreamFinish()
+        {
+            if (_inFlight == 0 && _pending.IsEmpty) BeginClose();
+        }
+
+        public void OnUpstreamFailure(Exception e)
+        {
+            Abort();
+            FailStage(e);
+        }
+
+        private void OnMessage((IActorRef sender, object msg) args)
+        {
+            switch (args.msg)
+            {
+                case Tcp.Received received:
+                    _reading = false;
+                    if (_closing || IsClosed(_stage.Out))
+                    {
+                        // Draining after our FIN: discard and keep reading until the peer closes or linger ends.
+                        if (_closing) ResumeReading();
+                        return;
+                    }
+                    Push(_stage.Out, received.Data);
+                    return;
+
+                case WriteAck:
+                    _inFlight = 0;
+                    if (!_pending.IsEmpty)
+                    {
+                        var batch = _pending;
+                        _pending = ByteString.Empty;
+                        Send(batch);
+                    }
+                    PullIfRoom();
+                    if (_inFlight == 0 && IsClosed(_stage.In)) BeginClose();
+                    return;
+
+                case Tcp.PeerClosed:
+                    _peerClosed = true;
+                    _reading = false;
+                    if (_closing) { Finish(); return; }
+                    Complete(_stage.Out);
+                    if (IsClosed(_stage.In) && _inFlight == 0) BeginClose();
+                    return;
+
+                case Tcp.ConfirmedClosed:
+                case Tcp.Closed:
+                case Tcp.Aborted:
+                    Finish();
+                    return;
+
+                case Tcp.ErrorClosed:
+                    _closed = true;
+                    Finish();
+                    return;
+
+                case Tcp.CommandFailed failed:
+                    _closed = true;
+                    Abort();
+                    FailStage(new IOException($"TCP command failed: {failed.Cmd.GetType().Name}", failed.Cause.GetOrElse(null!)));
+                    return;
+
+                case Terminated:
+                    _closed = true;
+                    Finish();
+                    return;
+            }
+        }
+
+        protected override void OnTimer(object timerKey)
+        {
+            if (timerKey is LingerTimer)
+            {
+                Abort();
+                Finish();
+            }
+        }
+
+        private void Send(ByteString data)
+        {
+            _inFlight = data.Count;
+            _stage._connection.Tell(Tcp.Write.Create(data, WriteAck.Instance), _self!.Ref);
+        }
+
+        private void PullIfRoom()
+        {
+            if (_inFlight + _pending.Count < _stage._maxUnacked && !IsClosed(_stage.In) && !HasBeenPulled(_stage.In))
+                Pull(_stage.In);
+        }
+
+        private void ResumeReading()
+        {
+            _reading = true;
+            _stage._connection.Tell(Tcp.ResumeReading.Instance, _self!.Ref);
+        }
+
+        private void BeginClose()
+        {
+            if (_closing) return;
+            _closing = true;
+            if (!IsClosed(_stage.Out)) Complete(_stage.Out);
+            if (_peerClosed)
+            {
+                _stage._connection.Tell(Tcp.Close.Instance, _self!.Ref);
+                return;
+            }
+            // Half-close, then drain until the peer's FIN (ConfirmedClosed) or the linger deadline.
+            _stage._connection.Tell(Tcp.ConfirmedClose.Instance, _self!.Ref);
+            if (!_reading) ResumeReading();
+            ScheduleOnce(LingerTimer, _stage._linger);
+        }
+
+        private void Abort()
+        {
+            if (_closed) return;
+            _closed = true;
+            _stage._connection.Tell(Tcp.Abort.Instance, _self?.Ref ?? ActorRefs.NoSender);
+        }
+
+        private void Finish()
+        {
+            _closed = true;
+            CompleteStage();
+        }
+
+        public override void PostStop()
+        {
+            // A stage that stops for any other reason (failure, cancellation) must not leave the socket open.
+            if (!_closed) Abort();
+            base.PostStop();
+        }
+    }
+}
