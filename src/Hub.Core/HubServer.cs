@@ -31,7 +31,7 @@ public static class HubServer
         var endpoint = await ResolveAsync(settings.Server).ConfigureAwait(false);
         var listener = system.ActorOf(ListenerActor.Props(application, settings, endpoint, bound), name);
         var local = await bound.Task.ConfigureAwait(false);
-        var binding = new HubBinding(system, listener, local, settings);
+        var binding = new HubBinding(listener, local, settings);
         ShutdownTasks.Register(system, binding);
         return binding;
     }
@@ -52,12 +52,10 @@ public static class HubServer
 /// <summary>A bound Hub listener: where it listens, how many connections it holds, and how to stop it.</summary>
 public sealed class HubBinding
 {
-    private readonly ActorSystem _system;
     private int _unbound;
 
-    internal HubBinding(ActorSystem system, IActorRef listener, EndPoint localAddress, HubSettings settings)
+    internal HubBinding(IActorRef listener, EndPoint localAddress, HubSettings settings)
     {
-        _system = system;
         Listener = listener;
         LocalAddress = localAddress;
         Settings = settings;
@@ -79,7 +77,17 @@ public sealed class HubBinding
         return stats.OpenConnections;
     }
 
-    /// <summary>Stops accepting; open connections carry on.</summary>
+    /// <summary>
+    /// Refuses new connections from now on (each is accepted and closed at once); open connections carry on and the
+    /// port stays bound until <see cref="DrainAsync"/> or <see cref="UnbindAsync"/>.
+    /// </summary>
+    public Task StopAcceptingAsync() =>
+        Listener.Ask<ListenerProtocol.StoppedAccepting>(ListenerProtocol.StopAccepting.Instance, TimeSpan.FromSeconds(10));
+
+    /// <summary>
+    /// Releases the port at once. Akka.IO ties accepted connections to their listening socket, so this also closes
+    /// every open connection; use <see cref="DrainAsync"/> for a graceful stop.
+    /// </summary>
     public async Task UnbindAsync()
     {
         if (Interlocked.Exchange(ref _unbound, 1) == 1) return;
@@ -87,9 +95,9 @@ public sealed class HubBinding
     }
 
     /// <summary>
-    /// Graceful stop without shutting the ActorSystem down: unbind, let in-flight requests finish (new requests on
-    /// open connections are answered with Connection: close), and after <paramref name="timeout"/> (default
-    /// hub.shutdown.drain-timeout) abort whatever is left.
+    /// Graceful stop without shutting the ActorSystem down: refuse new connections, let in-flight requests finish
+    /// (idle connections close, the response in progress carries Connection: close), unbind when the last connection
+    /// is gone, and after <paramref name="timeout"/> (default hub.shutdown.drain-timeout) abort whatever is left.
     /// </summary>
     public async Task DrainAsync(TimeSpan? timeout = null)
     {
@@ -102,6 +110,6 @@ public sealed class HubBinding
         {
             Listener.Tell(ListenerProtocol.AbortAll.Instance);
         }
-        _ = _system;
+        await UnbindAsync().ConfigureAwait(false);
     }
 }

@@ -15,8 +15,9 @@ internal sealed class HandlerContext
 {
     public HandlerContext(HttpRequest request, RouteValues routeValues, Application application, HubSettings settings,
         ConnectionSignals signals, IActorRef bridge, IActorRef self, ILoggingAdapter log, string connectionId,
-        bool closeAfterResponse)
+        bool closeAfterResponse, DrainSignal drain)
     {
+        _drain = drain;
         Request = request;
         RouteValues = routeValues;
         Application = application;
@@ -39,8 +40,15 @@ internal sealed class HandlerContext
     public ILoggingAdapter Log { get; }
     public string ConnectionId { get; }
 
+    private readonly DrainSignal _drain;
+    private bool _closeAfterResponse;
+
     /// <summary>The connection ends after this response (client asked, server draining, body left unread …).</summary>
-    public bool CloseAfterResponse { get; set; }
+    public bool CloseAfterResponse
+    {
+        get => _closeAfterResponse || _drain.IsDraining;
+        set => _closeAfterResponse = value;
+    }
 
     /// <summary>The inbound element being handled has not been acked yet; the final response element carries the ack.</summary>
     public bool AckPending { get; set; }

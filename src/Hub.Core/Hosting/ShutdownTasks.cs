@@ -5,8 +5,8 @@ using Hub.Server;
 namespace Hub.Hosting;
 
 /// <summary>
-/// Hooks a binding into CoordinatedShutdown (akka-http's ServerTerminator is the model): service-unbind stops
-/// accepting; service-requests-done lets in-flight requests finish with Connection: close for up to
+/// Hooks a binding into CoordinatedShutdown (akka-http's ServerTerminator is the model): service-unbind refuses
+/// new connections; service-requests-done lets in-flight requests finish with Connection: close for up to
 /// hub.shutdown.drain-timeout; service-stop aborts whatever is still open. Hub never runs CoordinatedShutdown
 /// itself, so an application embedding it keeps control of when the system stops.
 /// </summary>
@@ -18,7 +18,7 @@ internal static class ShutdownTasks
         var name = binding.Listener.Path.Name;
         cs.AddTask(CoordinatedShutdown.PhaseServiceUnbind, $"{name}-unbind", async () =>
         {
-            await SafeAsync(binding.UnbindAsync);
+            await SafeAsync(binding.StopAcceptingAsync);
             return Done.Instance;
         });
         cs.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, $"{name}-drain", async () =>
@@ -26,10 +26,11 @@ internal static class ShutdownTasks
             await SafeAsync(() => binding.DrainAsync());
             return Done.Instance;
         });
-        cs.AddTask(CoordinatedShutdown.PhaseServiceStop, $"{name}-abort", () =>
+        cs.AddTask(CoordinatedShutdown.PhaseServiceStop, $"{name}-abort", async () =>
         {
             binding.Listener.Tell(ListenerProtocol.AbortAll.Instance);
-            return Task.FromResult(Done.Instance);
+            await SafeAsync(binding.UnbindAsync);
+            return Done.Instance;
         });
     }
 

@@ -22,6 +22,7 @@ internal sealed class ConnectionActor : ReceiveActor
     private readonly Application _app;
     private readonly HubSettings _settings;
     private readonly ConnectionGraph _graph;
+    private readonly DrainSignal _drainSignal;
     private readonly string _id;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ConnectionSignals _signals = new();
@@ -33,8 +34,10 @@ internal sealed class ConnectionActor : ReceiveActor
     private bool _outputClosed;
     private bool _streamTerminated;
 
-    public ConnectionActor(IActorRef tcp, EndPoint remote, Application app, HubSettings settings, ConnectionGraph graph, string id)
+    public ConnectionActor(IActorRef tcp, EndPoint remote, Application app, HubSettings settings, ConnectionGraph graph,
+        DrainSignal drainSignal, string id)
     {
+        _drainSignal = drainSignal;
         _tcp = tcp;
         _remote = remote as IPEndPoint;
         _app = app;
@@ -63,8 +66,9 @@ internal sealed class ConnectionActor : ReceiveActor
         });
     }
 
-    public static Props Props(IActorRef tcp, EndPoint remote, Application app, HubSettings settings, ConnectionGraph graph, string id) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(tcp, remote, app, settings, graph, id));
+    public static Props Props(IActorRef tcp, EndPoint remote, Application app, HubSettings settings, ConnectionGraph graph,
+        DrainSignal drainSignal, string id) =>
+        Akka.Actor.Props.Create(() => new ConnectionActor(tcp, remote, app, settings, graph, drainSignal, id));
 
     public string Id => _id;
 
@@ -108,7 +112,7 @@ internal sealed class ConnectionActor : ReceiveActor
         var requestHead = head.Request;
         var (remoteIp, protocol) = ForwardedHeaders.Resolve(requestHead.Headers, _remote, _settings.Http.TrustedProxies);
         var request = new HttpRequest(requestHead, _remote, remoteIp, protocol);
-        var closeAfter = !requestHead.KeepAlive || _draining || _closing;
+        var closeAfter = !requestHead.KeepAlive || _draining || _closing || _drainSignal.IsDraining;
 
         RequestHandler handler;
         var values = Routing.RouteValues.Empty;
@@ -122,7 +126,7 @@ internal sealed class ConnectionActor : ReceiveActor
         }
         else handler = new ErrorHandler();
 
-        var ctx = new HandlerContext(request, values, _app, _settings, _signals, _bridge, Self, _log, _id, closeAfter)
+        var ctx = new HandlerContext(request, values, _app, _settings, _signals, _bridge, Self, _log, _id, closeAfter, _drainSignal)
         {
             AckPending = true,
         };
@@ -168,7 +172,7 @@ internal sealed class ConnectionActor : ReceiveActor
         }
         var handler = new ErrorHandler();
         var errorCtx = new HandlerContext(request ?? PlaceholderRequest(), Routing.RouteValues.Empty, _app, _settings,
-            _signals, _bridge, Self, _log, _id, closeAfterResponse: true);
+            _signals, _bridge, Self, _log, _id, closeAfterResponse: true, _drainSignal);
         handler.Attach(errorCtx);
         handler.SendError(status, new HttpError(status, Http.Codec.HttpRejection.MessageOf(rejected.Reason)));
         _closing = true;

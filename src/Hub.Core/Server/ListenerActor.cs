@@ -19,13 +19,16 @@ internal sealed class ListenerActor : ReceiveActor
     private readonly EndPoint _endpoint;
     private readonly TaskCompletionSource<EndPoint> _bound;
     private readonly ConnectionGraph _graph;
+    private readonly DrainSignal _drain = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef _tcpListener = ActorRefs.Nobody;
     private int _open;
     private long _accepted;
     private long _refused;
-    private IActorRef? _unbindRequester;
     private readonly List<IActorRef> _drainWaiters = new();
+    private readonly List<IActorRef> _unbindWaiters = new();
+    private bool _unbindSent;
+    private bool _portReleased;
 
     public ListenerActor(Application app, HubSettings settings, EndPoint endpoint, TaskCompletionSource<EndPoint> bound)
     {
@@ -72,57 +75,35 @@ internal sealed class ListenerActor : ReceiveActor
         });
     }
 
+    // Akka.IO makes every accepted connection a child of its listening-socket actor, which stops on Tcp.Unbind:
+    // unbinding closes every open connection. So a graceful stop first refuses new connections (accept, abort),
+    // drains the open ones, and only then unbinds.
     private void Accepting()
     {
         Receive<Tcp.Connected>(c => Accept(c, Sender));
-        CommonStats();
+        CommonMessages();
         Receive<Terminated>(_ => _open--);
-        Receive<ListenerProtocol.Unbind>(_ =>
+        Receive<ListenerProtocol.StopAccepting>(_ =>
         {
-            _unbindRequester = Sender;
-            _tcpListener.Tell(Tcp.Unbind.Instance);
-            Become(Unbinding);
+            Become(Refusing);
+            Sender.Tell(ListenerProtocol.StoppedAccepting.Instance);
         });
-        Receive<ListenerProtocol.Drain>(_ =>
-        {
-            _drainWaiters.Add(Sender);
-            _tcpListener.Tell(Tcp.Unbind.Instance);
-            StartDrain();
-        });
+        Receive<ListenerProtocol.Drain>(_ => StartDrain(Sender));
     }
 
-    private void Unbinding()
+    private void Refusing()
     {
-        Receive<Tcp.Unbound>(_ =>
-        {
-            _unbindRequester?.Tell(ListenerProtocol.Unbound.Instance);
-            Become(Unbound);
-        });
-        Receive<Tcp.Connected>(c => Accept(c, Sender));
-        CommonStats();
+        Receive<Tcp.Connected>(_ => Refuse(Sender));
+        CommonMessages();
         Receive<Terminated>(_ => _open--);
-        Receive<ListenerProtocol.Drain>(_ =>
-        {
-            _drainWaiters.Add(Sender);
-            StartDrain();
-        });
+        Receive<ListenerProtocol.StopAccepting>(_ => Sender.Tell(ListenerProtocol.StoppedAccepting.Instance));
+        Receive<ListenerProtocol.Drain>(_ => StartDrain(Sender));
     }
 
-    private void Unbound()
+    private void StartDrain(IActorRef requester)
     {
-        CommonStats();
-        Receive<Tcp.Connected>(_ => Sender.Tell(Tcp.Abort.Instance));
-        Receive<Terminated>(_ => _open--);
-        Receive<ListenerProtocol.Unbind>(_ => Sender.Tell(ListenerProtocol.Unbound.Instance));
-        Receive<ListenerProtocol.Drain>(_ =>
-        {
-            _drainWaiters.Add(Sender);
-            StartDrain();
-        });
-    }
-
-    private void StartDrain()
-    {
+        _drainWaiters.Add(requester);
+        _drain.Start();
         foreach (var child in Context.GetChildren()) child.Tell(ListenerProtocol.Drain.Instance);
         Become(Draining);
         CheckDrained();
@@ -130,28 +111,72 @@ internal sealed class ListenerActor : ReceiveActor
 
     private void Draining()
     {
-        CommonStats();
-        Receive<Tcp.Connected>(_ => Sender.Tell(Tcp.Abort.Instance));
-        Receive<Tcp.Unbound>(_ => { });
+        Receive<Tcp.Connected>(_ => Refuse(Sender));
+        CommonMessages();
         Receive<Terminated>(_ =>
         {
             _open--;
             CheckDrained();
         });
+        Receive<ListenerProtocol.StopAccepting>(_ => Sender.Tell(ListenerProtocol.StoppedAccepting.Instance));
         Receive<ListenerProtocol.Drain>(_ =>
         {
             _drainWaiters.Add(Sender);
             CheckDrained();
         });
-        Receive<ListenerProtocol.Unbind>(_ => Sender.Tell(ListenerProtocol.Unbound.Instance));
     }
 
-    private void CommonStats()
+    private void Unbinding()
+    {
+        Receive<Tcp.Connected>(_ => Refuse(Sender));
+        Receive<Tcp.Unbound>(_ =>
+        {
+            _portReleased = true;
+            _log.Info("Hub stopped listening on {0}", _endpoint);
+            foreach (var w in _unbindWaiters) w.Tell(ListenerProtocol.Unbound.Instance);
+            _unbindWaiters.Clear();
+            Become(Unbound);
+        });
+        CommonMessages();
+        Receive<Terminated>(_ => _open--);
+        Receive<ListenerProtocol.StopAccepting>(_ => Sender.Tell(ListenerProtocol.StoppedAccepting.Instance));
+        Receive<ListenerProtocol.Drain>(_ => Sender.Tell(ListenerProtocol.Drained.Instance));
+    }
+
+    private void Unbound()
+    {
+        CommonMessages();
+        Receive<Tcp.Connected>(_ => Refuse(Sender));
+        Receive<Terminated>(_ => _open--);
+        Receive<ListenerProtocol.StopAccepting>(_ => Sender.Tell(ListenerProtocol.StoppedAccepting.Instance));
+        Receive<ListenerProtocol.Drain>(_ => Sender.Tell(ListenerProtocol.Drained.Instance));
+    }
+
+    private void Refuse(IActorRef connection)
+    {
+        _refused++;
+        connection.Tell(Tcp.Abort.Instance);
+    }
+
+    private void CommonMessages()
     {
         Receive<ListenerProtocol.GetStats>(_ => Sender.Tell(new ListenerProtocol.Stats(_open, _accepted, _refused)));
         Receive<ListenerProtocol.AbortAll>(_ =>
         {
             foreach (var child in Context.GetChildren()) Context.Stop(child);
+        });
+        Receive<ListenerProtocol.Unbind>(_ =>
+        {
+            if (_portReleased)
+            {
+                Sender.Tell(ListenerProtocol.Unbound.Instance);
+                return;
+            }
+            if (!Sender.Equals(Self)) _unbindWaiters.Add(Sender);
+            if (_unbindSent) return;
+            _unbindSent = true;
+            _tcpListener.Tell(Tcp.Unbind.Instance);
+            Become(Unbinding);
         });
     }
 
@@ -160,6 +185,8 @@ internal sealed class ListenerActor : ReceiveActor
         if (_open > 0) return;
         foreach (var w in _drainWaiters) w.Tell(ListenerProtocol.Drained.Instance);
         _drainWaiters.Clear();
+        // Nothing is left to protect from the unbind: release the port.
+        Self.Tell(ListenerProtocol.Unbind.Instance);
     }
 
     private void Accept(Tcp.Connected connected, IActorRef connection)
@@ -167,12 +194,11 @@ internal sealed class ListenerActor : ReceiveActor
         if (_settings.Server.MaxConnections is { } max && _open >= max)
         {
             // Refuse at once rather than queue: the client learns immediately and can go elsewhere.
-            _refused++;
-            connection.Tell(Tcp.Abort.Instance);
+            Refuse(connection);
             return;
         }
         var id = ConnectionIds.Next();
-        var child = Context.ActorOf(ConnectionActor.Props(connection, connected.RemoteAddress, _app, _settings, _graph, id), "c-" + id);
+        var child = Context.ActorOf(ConnectionActor.Props(connection, connected.RemoteAddress, _app, _settings, _graph, _drain, id), "c-" + id);
         Context.Watch(child);
         _open++;
         _accepted++;

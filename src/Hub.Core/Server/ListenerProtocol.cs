@@ -6,14 +6,25 @@ namespace Hub.Server;
 /// <summary>Messages of the <see cref="ListenerActor"/>.</summary>
 internal static class ListenerProtocol
 {
-    /// <summary>Stop accepting (Tcp.Unbind); the listener stays alive because its connections die with it.</summary>
+    /// <summary>Refuse new connections (accepted and aborted at once); the port stays bound, open connections carry on.</summary>
+    public sealed class StopAccepting : INoSerializationVerificationNeeded
+    {
+        public static readonly StopAccepting Instance = new();
+    }
+
+    public sealed class StoppedAccepting : INoSerializationVerificationNeeded
+    {
+        public static readonly StoppedAccepting Instance = new();
+    }
+
+    /// <summary>Release the port (Tcp.Unbind). Akka.IO closes every connection accepted on it.</summary>
     public sealed class Unbind : INoSerializationVerificationNeeded
     {
         public static readonly Unbind Instance = new();
     }
 
-    /// <summary>Graceful stop: unbind, then ask every connection to finish its response and close.
-    /// Replies <see cref="Drained"/> when the last connection is gone.</summary>
+    /// <summary>Graceful stop: refuse new connections, ask every open one to finish its response and close, and
+    /// unbind once the last is gone. Replies <see cref="Drained"/> then.</summary>
     public sealed class Drain : INoSerializationVerificationNeeded
     {
         public static readonly Drain Instance = new();
