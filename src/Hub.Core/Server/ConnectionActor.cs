@@ -72,7 +72,7 @@ internal sealed class ConnectionActor : ReceiveActor
 
     public string Id => _id;
 
-    protected override void PreStart() => _graph.Run(_tcp, Self, _signals, Context.System.Materializer());
+    protected override void PreStart() => _graph.Run(_tcp, Self, _signals);
 
     protected override void PostStop()
     {

@@ -86,11 +86,14 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<HttpInbound, 
             switch (args.msg)
             {
                 case ConnectionProtocol.Outbound outbound:
+                    if (!_closeRequested)
+                    {
+                        _queue.Enqueue(outbound);
+                        if (outbound.CloseAfter) _closeRequested = true;
+                        TryPush();
+                    }
+                    // Ack after the push: the response is on its way before the next request is read.
                     if (outbound.AckInbound && !IsClosed(_stage.In) && !HasBeenPulled(_stage.In)) Pull(_stage.In);
-                    if (_closeRequested) return;
-                    _queue.Enqueue(outbound);
-                    if (outbound.CloseAfter) _closeRequested = true;
-                    TryPush();
                     return;
                 case ConnectionProtocol.Abort:
                     FailStage(new ConnectionClosedException());

@@ -17,20 +17,25 @@ internal sealed class ConnectionGraph
     private readonly HubSettings _settings;
     private readonly Http1DecoderStage _decoder;
     private readonly Http1EncoderStage _encoder;
+    private readonly IMaterializer _materializer;
 
-    public ConnectionGraph(HubSettings settings)
+    /// <param name="settings">Limits and timeouts for every connection built from this blueprint.</param>
+    /// <param name="materializer">One materializer for all connections of a listener: Akka.NET's
+    /// <c>Materializer()</c> creates a new stream supervisor actor on every call.</param>
+    public ConnectionGraph(HubSettings settings, IMaterializer materializer)
     {
         _settings = settings;
+        _materializer = materializer;
         _decoder = new Http1DecoderStage(settings.Http);
         _encoder = new Http1EncoderStage(settings.Http);
     }
 
-    public void Run(IActorRef tcpConnection, IActorRef connectionActor, ConnectionSignals signals, IMaterializer materializer)
+    public void Run(IActorRef tcpConnection, IActorRef connectionActor, ConnectionSignals signals)
     {
         var transport = Flow.FromGraph(new TcpTransportStage(tcpConnection, _settings.Server.MaxUnackedWriteBytes, _settings.Server.LingerTimeout));
         var codec = BidiFlow.FromFlows(Flow.FromGraph(_decoder), Flow.FromGraph(_encoder));
         var bridge = Flow.FromGraph(new ConnectionBridgeStage(connectionActor, signals));
         // transport (out: received bytes) → decoder → bridge → encoder → transport (in: bytes to write)
-        transport.Join(codec).Join(bridge).Run(materializer);
+        transport.Join(codec).Join(bridge).Run(_materializer);
     }
 }

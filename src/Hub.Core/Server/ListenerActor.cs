@@ -2,6 +2,7 @@ using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
+using Akka.Streams;
 using Hub.Configuration;
 
 namespace Hub.Server;
@@ -36,7 +37,8 @@ internal sealed class ListenerActor : ReceiveActor
         _settings = settings;
         _endpoint = endpoint;
         _bound = bound;
-        _graph = new ConnectionGraph(settings);
+        // Streams are supervised under this listener: they cannot outlive the socket that accepted them anyway.
+        _graph = new ConnectionGraph(settings, Context.Materializer(namePrefix: "connection"));
         Binding();
     }
 
