@@ -17,6 +17,7 @@ internal sealed class HandlerHost
     private readonly HandlerMethods _methods;
     private PooledBufferWriter? _body;
     private bool _closeNotified;
+    private readonly CancellationTokenRegistration _closedRegistration;
 
     public HandlerHost(RequestHandler handler, HandlerContext ctx)
     {
@@ -24,6 +25,15 @@ internal sealed class HandlerHost
         _ctx = ctx;
         _methods = HandlerMethods.Of(handler.GetType());
         handler.Attach(ctx);
+        // The actor is suspended while the handler awaits, so "client gone" cannot wait in its mailbox. The hook is
+        // queued on the actor's task scheduler instead: it runs between the handler's awaits, on the actor, like
+        // Tornado calling on_connection_close on its IOLoop.
+        var scheduler = TaskScheduler.Current;
+        _closedRegistration = ctx.Signals.Closed.Register(static state =>
+        {
+            var (host, s) = ((HandlerHost, TaskScheduler))state!;
+            Task.Factory.StartNew(host.NotifyConnectionClosed, CancellationToken.None, TaskCreationOptions.None, s);
+        }, (this, scheduler));
     }
 
     public HandlerContext Context => _ctx;
@@ -97,6 +107,7 @@ internal sealed class HandlerHost
 
     public void Dispose()
     {
+        _closedRegistration.Dispose();
         _body?.Dispose();
         _body = null;
     }
