@@ -116,7 +116,8 @@ internal sealed class ConnectionActor : ReceiveActor
 
         RequestHandler handler;
         var values = Routing.RouteValues.Empty;
-        var match = _app.Routes.Match(requestHead.RawPath);
+        // "OPTIONS *" asks about the server, not a resource (RFC 9110 §9.3.7).
+        var match = requestHead.RawPath == "*" ? null : _app.Routes.Match(requestHead.RawPath);
         Exception? createFailure = null;
         if (match is { } m)
         {
@@ -132,7 +133,14 @@ internal sealed class ConnectionActor : ReceiveActor
         };
         _current = new HandlerHost(handler, ctx);
 
-        if (match is null || createFailure is not null)
+        if (requestHead.RawPath == "*")
+        {
+            if (head.BodyFollows && requestHead.ExpectContinue) ctx.CloseAfterResponse = true;
+            handler.SetStatus(204);
+            handler.SetHeader("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+            handler.Finish();
+        }
+        else if (match is null || createFailure is not null)
         {
             if (createFailure is not null) _log.Error(createFailure, "[{0}] cannot create handler for {1}", _id, request.Uri);
             // A body may still follow: it is read and dropped, unless the client is waiting for 100-continue.

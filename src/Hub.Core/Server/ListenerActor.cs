@@ -53,12 +53,9 @@ internal sealed class ListenerActor : ReceiveActor
         _bound.TrySetException(new InvalidOperationException($"listener for {_endpoint} stopped before binding"));
     }
 
-    // Connections are stopped on failure, never restarted (Akka.IO's own policy for connection handlers).
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
-    {
-        _log.Error(e, "connection actor failed; stopping it");
-        return Directive.Stop;
-    });
+    // Connections are stopped on failure, never restarted (Akka.IO's own policy for connection handlers). Akka logs
+    // the failure with the child's path, which carries the connection id ("c-<id>").
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
     private void Binding()
     {

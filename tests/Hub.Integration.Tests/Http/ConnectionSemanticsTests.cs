@@ -235,4 +235,14 @@ public sealed class ConnectionSemanticsTests : IAsyncLifetime
         }
         Assert.Equal(200, (int)(await _server.GetOnFreshConnectionAsync()).StatusCode);
     }
+
+    [Fact]
+    public async Task Answers_OPTIONS_asterisk_about_the_server()
+    {
+        using var conn = await _server.ConnectAsync();
+        await conn.SendAsync("OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n");
+        var r = await conn.ReadResponseAsync();
+        Assert.Equal(204, r.Status);
+        Assert.Contains("GET", r.Header("Allow"));
+    }
 }
