@@ -155,11 +155,13 @@ http_report_md() {
         done
         printf '\nreq/s ratio > 1: %s serves more; p99 ratio < 1: %s answers faster at the tail.\n' "$base" "$base"
     fi
-    printf '\nResponse sizes (header + body bytes): %s\n' \
+    printf '\n- Response sizes, header + body bytes: %s.\n' \
         "$(awk 'NF == 3 { printf "%s%s %s + %s", sep, $1, $2, $3; sep = "; " }' <<<"$HTTP_RESPONSES")"
-    printf 'A wrk CPU near 100 %% means the load generator, not the server, set the pace (issue 5: one wrk thread\n'
-    printf 'saturates near 45–50 K req/s on this kind of machine); treat ratios above ~1.3 as unresolved.\n'
-    printf 'Other processes taking more than a few %% of either core make a run untrustworthy: rerun on an idle machine.\n'
+    printf -- '- A wrk CPU near 100 %% means the load generator, not the server, set the pace (issue 5: one wrk thread\n'
+    printf '  saturates near 45–50 K req/s on this kind of machine); treat ratios above ~1.3 as unresolved.\n'
+    printf -- '- "others": core time not charged to the server or wrk (other processes, interrupt and softirq work).\n'
+    printf '  More than a few %% makes a run untrustworthy: rerun on an idle machine.\n'
+    printf -- '- wrk counts a request slower than 2 s as a timeout (in "errors") and leaves it out of the latencies.\n'
 }
 
 http_report_json() {
