@@ -46,8 +46,8 @@ http_check_response() {
 }
 
 # Starts wrk pinned to LOAD_CPU against port $1 with $2 connections for $3 seconds, output to file $4; sets WRK_PID
-# (taskset execs wrk, so it is wrk's own PID). wrk runs in the background so that an INT or TERM reaches the
-# script's trap at once (wrk itself ignores SIGINT) and the EXIT trap stops it.
+# (taskset execs wrk, so it is wrk's own PID). wrk runs in the background because bash defers a trap until its
+# foreground child ends: this way Ctrl-C or SIGTERM stops the script within 0.2 s and the EXIT trap stops wrk.
 http_wrk_start() {
     taskset -c "$LOAD_CPU" wrk -t1 -c"$2" -d"${3}s" --latency "http://127.0.0.1:$1/" >"$4" 2>&1 &
     WRK_PID=$!
