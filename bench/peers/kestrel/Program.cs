@@ -1,0 +1,35 @@
+using System.Net;
+
+// Minimal ASP.NET Core app answering `GET /` like Hub.Host's MainHandler, for bench/run.sh.
+// Same body and Content-Type as Hub ("Hello, world", text/html; charset=UTF-8) and, like Hub, a Server and a Date
+// header, so both put about the same bytes on the wire (bench/run.sh records each server's header and body sizes).
+// No logging providers: Hub.Host logs nothing per request either.
+// Usage: dotnet KestrelPeer.dll [--port N]   (or PORT=N in the environment; default 5000). Binds 127.0.0.1 only.
+
+var portText = PortArgument(args) ?? Environment.GetEnvironmentVariable("PORT") ?? "5000";
+if (!int.TryParse(portText, out var port) || port is < 1 or > 65535)
+{
+    Console.Error.WriteLine($"invalid port: {portText}");
+    return 2;
+}
+
+var builder = WebApplication.CreateSlimBuilder();
+builder.Logging.ClearProviders();
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.Listen(IPAddress.Loopback, port);
+});
+
+var app = builder.Build();
+app.MapGet("/", () => Results.Text("Hello, world", "text/html; charset=UTF-8"));
+
+// bench/run.sh waits for `GET /` to answer; this line is for a human watching the console.
+app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine($"listening on 127.0.0.1:{port}"));
+await app.RunAsync();
+return 0;
+
+static string? PortArgument(string[] argv)
+{
+    var i = Array.IndexOf(argv, "--port");
+    return i >= 0 && i + 1 < argv.Length ? argv[i + 1] : null;
+}
