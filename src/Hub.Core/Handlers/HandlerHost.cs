@@ -52,6 +52,7 @@ internal sealed class HandlerHost
             // The body may never come after a refused 100-continue, so such a connection is not reused.
             if (bodyFollows && request.Head.ExpectContinue) _ctx.CloseAfterResponse = true;
             _handler.SendError(405);
+            await CompleteAsync().ConfigureAwait(true);
             return;
         }
         if (!bodyFollows)
