@@ -17,6 +17,7 @@ internal sealed class HandlerHost
     private readonly HandlerMethods _methods;
     private PooledBufferWriter? _body;
     private bool _closeNotified;
+    private bool _completed;
     private readonly CancellationTokenRegistration _closedRegistration;
 
     public HandlerHost(RequestHandler handler, HandlerContext ctx)
@@ -65,6 +66,7 @@ internal sealed class HandlerHost
         if (Streams)
         {
             await HookAsync(_handler.PrepareAsync).ConfigureAwait(true);
+            if (_handler.IsFinished || ResponseDone) await CompleteAsync().ConfigureAwait(true);
         }
     }
 
@@ -76,6 +78,7 @@ internal sealed class HandlerHost
         {
             var bytes = data.ToArray();
             await HookAsync(() => _handler.DataReceivedAsync(bytes)).ConfigureAwait(true);
+            if (_handler.IsFinished || ResponseDone) await CompleteAsync().ConfigureAwait(true);
             return;
         }
         _body ??= new PooledBufferWriter((int)Math.Min(Math.Max(_ctx.Request.Head.ContentLength, 256), 64 * 1024));
@@ -150,6 +153,8 @@ internal sealed class HandlerHost
     /// <summary>Waits for queued output (a Finish behind a slow flush), then runs OnFinish.</summary>
     private async Task CompleteAsync()
     {
+        if (_completed) return;
+        _completed = true;
         try { await _handler.PendingOutput.ConfigureAwait(true); }
         catch (Exception) { /* the connection is gone; nothing left to send */ }
         try { _handler.OnFinish(); }
