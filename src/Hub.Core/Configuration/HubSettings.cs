@@ -20,8 +20,14 @@ public sealed record HubSettings(
             HttpSettings.FromConfig(hub.GetConfig("http"), "hub.http"),
             CompressionSettings.FromConfig(hub.GetConfig("compression"), "hub.compression"),
             SecuritySettings.FromConfig(hub.GetConfig("security"), "hub.security"),
-            ShutdownSettings.FromConfig(hub.GetConfig("shutdown"), "hub.shutdown"));
+            ShutdownSettings.FromConfig(hub.GetConfig("shutdown"), "hub.shutdown"))
+        {
+            WebSocket = WebSocketSettings.FromConfig(hub.GetConfig("websocket"), "hub.websocket"),
+        };
     }
+
+    /// <summary>hub.websocket.</summary>
+    public WebSocketSettings WebSocket { get; init; } = null!;
 
     /// <summary>Hub's documented defaults (hocon/reference.conf).</summary>
     public static Config DefaultConfig() => ReferenceConfig.Value;

@@ -4,7 +4,7 @@ using Hub.Http.Codec;
 namespace Hub.Http;
 
 /// <summary>What the request decoder emits, one element per pull.</summary>
-internal abstract class HttpInbound
+internal abstract class HttpInbound : Server.ConnectionInbound
 {
     /// <summary>A request head. <see cref="BodyFollows"/> false means the request is complete (no End follows).</summary>
     public sealed class Head(RequestHead request) : HttpInbound
@@ -31,5 +31,11 @@ internal abstract class HttpInbound
     {
         public RejectionReason Reason { get; } = reason;
         public int Status => HttpRejection.StatusOf(Reason);
+    }
+
+    /// <summary>Bytes after the connection switched protocols (101): no longer HTTP, passed on as they are.</summary>
+    public sealed class Raw(ByteString data) : HttpInbound
+    {
+        public ByteString Data { get; } = data;
     }
 }

@@ -4,7 +4,7 @@ using Hub.Http.Codec;
 namespace Hub.Http;
 
 /// <summary>What the response encoder renders.</summary>
-internal abstract class HttpOutbound
+internal abstract class HttpOutbound : Server.ConnectionOutbound
 {
     /// <summary>Status line and headers, optionally with the first (or whole) body.</summary>
     public sealed class Head(
