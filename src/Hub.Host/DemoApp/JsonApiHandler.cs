@@ -31,6 +31,12 @@ public abstract class JsonApiHandler : RequestHandler
     /// </summary>
     protected string? ReadObjectBody()
     {
+        // RFC 8259 §8.1: JSON text is UTF-8. System.Text.Json checks string contents only when it decodes them.
+        if (!System.Text.Unicode.Utf8.IsValid(Request.Body.Span))
+        {
+            Reject(400, "request body is not valid JSON: it is not UTF-8");
+            return null;
+        }
         JsonNode? node;
         try
         {
