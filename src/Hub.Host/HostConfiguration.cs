@@ -32,8 +32,10 @@ public static class HostConfiguration
         {
             settings = HubSettings.FromConfig(config);
         }
-        catch (Exception e) when (e is ConfigurationException or FormatException or InvalidCastException)
+        catch (Exception e)
         {
+            // ConfigurationException names the key; Akka's HOCON accessors throw other types for values of the
+            // wrong shape (an object where a number belongs), which are configuration errors all the same.
             throw new HostStartupException("invalid configuration: " + FirstLine(e.Message), e);
         }
         return (DrainFitsShutdownPhase(config, settings), settings);

@@ -92,7 +92,8 @@ public static class HostRunner
         }
         catch (Exception e)
         {
-            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            try { await system.Terminate().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false); }
+            catch (TimeoutException) { /* report the startup failure, not the slow teardown */ }
             // BindFailedException already says "cannot bind host:port: cause".
             throw e is Hub.Server.BindFailedException
                 ? new HostStartupException(OneLine(e), e)
