@@ -1,0 +1,35 @@
+using Akka.Actor;
+
+namespace Hub.Host.DemoApp;
+
+/// <summary>
+/// The demo's routes. Shared by Hub.Host and the integration tests, which start the very same application in-process.
+/// <code>
+/// var state = new ServerState();
+/// var binding = await HubServer.StartAsync(system, DemoApplication.Create(new DemoOptions(), system, state));
+/// state.Attach(binding);
+/// </code>
+/// </summary>
+public static class DemoApplication
+{
+    /// <summary>
+    /// Builds the application and starts its item store as the actor "item-store" under <paramref name="system"/>'s
+    /// user guardian (so call it once per ActorSystem).
+    /// </summary>
+    public static Application Create(DemoOptions options, ActorSystem system, ServerState state)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(state);
+        var store = system.ActorOf(ItemStoreActor.Props(), "item-store");
+        return new Application(r => r
+            .Map<MainHandler>("/")
+            .Map<AsyncHandler>("/async")
+            .Map<ApiHandler>("/api")
+            .Map<StreamHandler>("/stream")
+            .Map<ItemsHandler>("/items", name: "items", store)
+            .Map<ItemHandler>("/items/{id}", name: "item", store)
+            .Map<ProxyHandler>("/proxy", name: null, options)
+            .Map<HealthHandler>("/health", name: null, state));
+    }
+}

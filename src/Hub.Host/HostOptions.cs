@@ -1,0 +1,37 @@
+namespace Hub.Host;
+
+/// <summary>
+/// What the command line asked for. Null means "not given": the value then comes from the configuration files,
+/// so a flag only overrides what the operator actually typed.
+/// </summary>
+public sealed record HostOptions
+{
+    /// <summary>--port: TCP port to listen on; 0 picks a free one.</summary>
+    public int? Port { get; init; }
+
+    /// <summary>--bind: interface (IP literal or host name) to listen on.</summary>
+    public string? Bind { get; init; }
+
+    /// <summary>--config: a HOCON file layered over hocon/hub.conf.</summary>
+    public string? ConfigFile { get; init; }
+
+    /// <summary>--set key=value, in the order given (a later one wins).</summary>
+    public IReadOnlyList<string> Overrides { get; init; } = [];
+
+    /// <summary>--proxy-upstream: where GET /proxy fetches from; null answers 503.</summary>
+    public Uri? ProxyUpstream { get; init; }
+
+    /// <summary>--max-body-size: hub.http.max-request-body-size in bytes.</summary>
+    public long? MaxBodySize { get; init; }
+
+    /// <summary>--max-header-size: hub.http.max-request-line-size and max-request-headers-total-size in bytes.</summary>
+    public long? MaxHeaderSize { get; init; }
+
+    /// <summary>--idle-timeout: hub.http.keep-alive-timeout and request-headers-timeout.</summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>Defaults shown by --help; they sit just above reference.conf, so any configuration file overrides them.</summary>
+    public const int DefaultPort = 8888;
+
+    public const string DefaultBind = "127.0.0.1";
+}

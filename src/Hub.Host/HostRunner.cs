@@ -1,0 +1,110 @@
+using System.CommandLine;
+using Akka.Actor;
+using Hub.Host.DemoApp;
+
+namespace Hub.Host;
+
+/// <summary>
+/// Hub.Host from command line to exit code: parse flags, layer the configuration, start an ActorSystem with the demo
+/// application, report the bound address, and stop gracefully when <c>stop</c> fires. Every startup failure is one
+/// line on stderr — the operator needs the cause, not a stack trace.
+/// </summary>
+public static class HostRunner
+{
+    public const int ExitOk = 0;
+    public const int ExitStartupFailed = 1;
+    public const int ExitUsage = 2;
+
+    /// <summary>Runs until <paramref name="stop"/> fires (or the ActorSystem terminates); returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken stop)
+    {
+        var commandLine = new HostCommandLine();
+        var parse = commandLine.Root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            stderr.WriteLine($"error: {parse.Errors[0].Message} (see --help)");
+            return ExitUsage;
+        }
+
+        var exitCode = ExitOk;
+        commandLine.Root.SetAction(async (result, _) =>
+        {
+            exitCode = await ServeAsync(commandLine.Read(result), stdout, stderr, stop).ConfigureAwait(false);
+            return exitCode;
+        });
+        // Signals are the caller's business (see TerminationSignals): System.CommandLine's own handler would end the
+        // process after a fixed 2 s, cutting the drain short.
+        var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null };
+        var code = await parse.InvokeAsync(invocation, CancellationToken.None).ConfigureAwait(false);
+        return code == ExitOk ? exitCode : code;
+    }
+
+    /// <summary>Starts the host and serves until <paramref name="stop"/> fires.</summary>
+    private static async Task<int> ServeAsync(HostOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stop)
+    {
+        RunningHost host;
+        try
+        {
+            host = await StartAsync(options).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // HostStartupException carries the operator-facing line; anything else is reported as briefly.
+            stderr.WriteLine("error: " + (e is HostStartupException ? e.Message : $"cannot start: {e.GetType().Name}: {OneLine(e)}"));
+            return ExitStartupFailed;
+        }
+
+        stdout.WriteLine($"Hub listening on {host.Url.GetLeftPart(UriPartial.Authority)}");
+        stdout.Flush();
+        await using (stop.Register(() => _ = host.StopAsync()))
+        {
+            await host.WhenStopped.ConfigureAwait(false);
+        }
+        return ExitOk;
+    }
+
+    /// <summary>
+    /// Layers the configuration, starts the ActorSystem "hub" with the demo application and binds. Failures are
+    /// <see cref="HostStartupException"/>s with a one-line message; the ActorSystem is terminated before they surface.
+    /// </summary>
+    public static async Task<RunningHost> StartAsync(HostOptions options, string? hubConfPath = null)
+    {
+        var (config, settings) = HostConfiguration.Build(options, hubConfPath);
+        PortProbe.EnsureBindable(settings.Server);
+
+        ActorSystem system;
+        try
+        {
+            system = ActorSystem.Create("hub", config);
+        }
+        catch (Exception e)
+        {
+            throw new HostStartupException("cannot start the actor system: " + OneLine(e), e);
+        }
+
+        try
+        {
+            var state = new ServerState();
+            var app = DemoApplication.Create(new DemoOptions { ProxyUpstream = options.ProxyUpstream }, system, state);
+            var binding = await HubServer.StartAsync(system, app, settings).ConfigureAwait(false);
+            state.Attach(binding);
+            return new RunningHost(system, binding, state);
+        }
+        catch (Exception e)
+        {
+            try { await system.Terminate().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false); }
+            catch (TimeoutException) { /* report the startup failure, not the slow teardown */ }
+            // BindFailedException already says "cannot bind host:port: cause".
+            throw e is Hub.Server.BindFailedException
+                ? new HostStartupException(OneLine(e), e)
+                : new HostStartupException($"cannot listen on {settings.Server.Hostname}:{settings.Server.Port}: {OneLine(e)}", e);
+        }
+    }
+
+    private static string OneLine(Exception e)
+    {
+        var message = e.Message.AsSpan().Trim();
+        var end = message.IndexOfAny('\r', '\n');
+        return (end < 0 ? message : message[..end]).ToString();
+    }
+}
