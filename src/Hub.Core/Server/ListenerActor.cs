@@ -62,7 +62,7 @@ internal sealed class ListenerActor : ReceiveActor
         Receive<Tcp.Bound>(b =>
         {
             _tcpListener = Sender;
-            _log.Info("Hub listening on {0}", b.LocalAddress);
+            _log.Debug("bound {0}", b.LocalAddress);
             _bound.TrySetResult(b.LocalAddress);
             Become(Accepting);
         });

@@ -5,9 +5,9 @@ namespace Hub.Integration.Tests.Host;
 /// <summary>What a graceful stop promises to clients whose requests are in flight.</summary>
 public sealed class GracefulStopTests
 {
-    // Hub.Core's ListenerActor sends Tcp.Unbind to Akka.IO's TcpListener when the stop begins; that actor then
-    // stops itself, and the accepted connections are its children, so every open connection is reset.
-    [Fact(Skip = "Hub.Core bug: unbinding resets open connections (Akka.IO TcpListener stops its connection children)")]
+    // Akka.IO's TcpListener stops its accepted connections when unbound, so the listener refuses new connections
+    // and drains open ones before it unbinds.
+    [Fact]
     public async Task A_request_in_flight_when_the_stop_begins_is_answered()
     {
         await using var host = await DemoHost.StartAsync();
