@@ -51,6 +51,9 @@ public abstract partial class RequestHandler
     /// <summary>The connection's actor: tell it <see cref="Messages.CloseConnection"/>, or hand it to other actors.</summary>
     public IActorRef ConnectionRef => Context.Self;
 
+    /// <summary>Broadcast to WebSocket rooms (REST → sockets).</summary>
+    public IRooms Rooms => Context.Rooms;
+
     /// <summary>Akka's logger for this connection.</summary>
     protected ILoggingAdapter Log => Context.Log;
 

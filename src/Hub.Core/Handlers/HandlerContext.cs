@@ -59,6 +59,21 @@ internal sealed class HandlerContext
     /// <summary>Headers have gone out (a flush happened): errors can no longer become a response.</summary>
     public bool HeadersSent { get; set; }
 
+    /// <summary>This node's rooms.</summary>
+    public IRooms Rooms { get; init; } = null!;
+
+    /// <summary>The response was a 101: the connection is a WebSocket from now on.</summary>
+    public bool Upgraded { get; private set; }
+
+    /// <summary>Sends the 101 and switches the stream to WebSocket framing. The inbound ack waits for OpenAsync.</summary>
+    public void SendUpgrade(WebSockets.WsOutbound.Accept accept)
+    {
+        ResponseComplete = true;
+        HeadersSent = true;
+        Upgraded = true;
+        Bridge.Tell(new ConnectionProtocol.Outbound(accept, null, false, false), Self);
+    }
+
     /// <summary>Queues one element; the last element of the response also acks the inbound element and may close.</summary>
     public void Send(HttpOutbound element, bool isLast, TaskCompletionSource? accepted)
     {

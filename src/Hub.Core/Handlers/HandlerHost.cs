@@ -155,6 +155,8 @@ internal sealed class HandlerHost
     {
         if (_completed) return;
         _completed = true;
+        // A WebSocket's response was the 101; its life goes on in the connection actor.
+        if (_ctx.Upgraded) return;
         try { await _handler.PendingOutput.ConfigureAwait(true); }
         catch (Exception) { /* the connection is gone; nothing left to send */ }
         try { _handler.OnFinish(); }

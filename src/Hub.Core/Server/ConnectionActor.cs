@@ -6,6 +6,7 @@ using Hub.Configuration;
 using Hub.Handlers;
 using Hub.Http;
 using Hub.Messages;
+using Hub.WebSockets;
 
 namespace Hub.Server;
 
@@ -28,6 +29,8 @@ internal sealed class ConnectionActor : ReceiveActor
     private readonly ConnectionSignals _signals = new();
     private IActorRef _bridge = ActorRefs.Nobody;
     private HandlerHost? _current;
+    private WebSocketHandler? _socket;
+    private readonly IRooms _rooms;
     private bool _inputClosed;
     private bool _closing;
     private bool _draining;
@@ -38,6 +41,7 @@ internal sealed class ConnectionActor : ReceiveActor
         DrainSignal drainSignal, string id)
     {
         _drainSignal = drainSignal;
+        _rooms = Hosting.HubExtension.Get(Context.System).Rooms;
         _tcp = tcp;
         _remote = remote as IPEndPoint;
         _app = app;
@@ -50,19 +54,42 @@ internal sealed class ConnectionActor : ReceiveActor
         Receive<ConnectionProtocol.InputClosed>(_ =>
         {
             _inputClosed = true;
-            if (_current is null) CloseOutput();
+            if (_socket is not null)
+            {
+                _socket.NotifyClosed(CloseCodes.AbnormalClosure, "");
+                CloseOutput();
+            }
+            else if (_current is null) CloseOutput();
             else _current.NotifyConnectionClosed();
         });
         Receive<ConnectionProtocol.StreamTerminated>(_ =>
         {
             _streamTerminated = true;
+            _socket?.NotifyClosed(CloseCodes.AbnormalClosure, "");
             Context.Stop(Self);
         });
-        Receive<CloseConnection>(_ => CloseWhenIdle());
+        Receive<ConnectionProtocol.SlowConsumer>(_ =>
+            _log.Info("[{0}] slow consumer: outbound queue full, closing with 1008", _id));
+        Receive<CloseConnection>(c =>
+        {
+            if (_socket is not null) _socket.Close(c.Code, c.Reason);
+            else CloseWhenIdle();
+        });
         Receive<ListenerProtocol.Drain>(_ =>
         {
             _draining = true;
-            CloseWhenIdle();
+            if (_socket is not null) _socket.Close(CloseCodes.GoingAway, "server shutting down");
+            else CloseWhenIdle();
+        });
+        ReceiveAnyAsync(async message =>
+        {
+            if (_socket is null)
+            {
+                Unhandled(message);
+                return;
+            }
+            try { await _socket.OnActorMessageAsync(message).ConfigureAwait(true); }
+            catch (Exception e) { FailSocket(e, nameof(WebSocketHandler.OnActorMessageAsync)); }
         });
     }
 
@@ -104,7 +131,34 @@ internal sealed class ConnectionActor : ReceiveActor
             case HttpInbound.Rejected rejected:
                 OnRejected(rejected);
                 break;
+            case WsInbound.Message m:
+                if (_socket is not null)
+                {
+                    try { await _socket.OnMessageAsync(new WsMessage(m.IsText, m.Payload)).ConfigureAwait(true); }
+                    catch (Exception e) { FailSocket(e, nameof(WebSocketHandler.OnMessageAsync)); }
+                }
+                Ack();
+                break;
+            case WsInbound.Pong p:
+                if (_socket is not null)
+                {
+                    try { _socket.OnPong(p.Payload); }
+                    catch (Exception e) { FailSocket(e, nameof(WebSocketHandler.OnPong)); }
+                }
+                Ack();
+                break;
+            case WsInbound.Closed c:
+                _socket?.NotifyClosed(c.Code, c.Reason);
+                Ack();
+                break;
         }
+    }
+
+    /// <summary>An exception in socket handler code: logged with the connection id, socket closed with 1011.</summary>
+    private void FailSocket(Exception e, string hook)
+    {
+        _log.Error(e, "[{0}] {1}.{2} failed; closing with 1011", _id, _socket!.GetType().Name, hook);
+        _socket.Close(CloseCodes.InternalError, "internal error");
     }
 
     private async Task OnHeadAsync(HttpInbound.Head head)
@@ -130,6 +184,7 @@ internal sealed class ConnectionActor : ReceiveActor
         var ctx = new HandlerContext(request, values, _app, _settings, _signals, _bridge, Self, _log, _id, closeAfter, _drainSignal)
         {
             AckPending = true,
+            Rooms = _rooms,
         };
         _current = new HandlerHost(handler, ctx);
 
@@ -152,8 +207,24 @@ internal sealed class ConnectionActor : ReceiveActor
             await _current.OnHeadAsync(request, head.BodyFollows).ConfigureAwait(true);
         }
 
+        if (ctx.Upgraded && handler is WebSocketHandler socket)
+        {
+            // From here on the handler lives as long as the socket; OpenAsync has run, so messages may flow.
+            _socket = socket;
+            _current.Dispose();
+            _current = null;
+            AckIfPendingFor(ctx);
+            return;
+        }
         if (head.BodyFollows) AckIfPending();
         else EndRequest();
+    }
+
+    private void AckIfPendingFor(HandlerContext ctx)
+    {
+        if (!ctx.AckPending) return;
+        ctx.AckPending = false;
+        Ack();
     }
 
     private void OnRejected(HttpInbound.Rejected rejected)
@@ -180,7 +251,7 @@ internal sealed class ConnectionActor : ReceiveActor
         }
         var handler = new ErrorHandler();
         var errorCtx = new HandlerContext(request ?? PlaceholderRequest(), Routing.RouteValues.Empty, _app, _settings,
-            _signals, _bridge, Self, _log, _id, closeAfterResponse: true, _drainSignal);
+            _signals, _bridge, Self, _log, _id, closeAfterResponse: true, _drainSignal) { Rooms = _rooms };
         handler.Attach(errorCtx);
         handler.SendError(status, new HttpError(status, Http.Codec.HttpRejection.MessageOf(rejected.Reason)));
         _closing = true;

@@ -1,18 +1,23 @@
-using Hub;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Stage;
+using Hub.Configuration;
 using Hub.Http;
+using Hub.Messages;
+using Hub.WebSockets;
 
 namespace Hub.Server;
 
 /// <summary>
-/// The join between a connection's fused stream and its actor. Inbound elements go to the actor one at a time
-/// (the next only after the actor acks: pipelining limit 1, Tornado's sequential handlers); outbound elements come
-/// from the actor as messages to this stage's actor and are pushed downstream on demand, so a flush completes only
-/// when the transport has room: that is the response flow control.
+/// The join between a connection's fused stream and its actor, and the connection's outbox.
+/// Inbound elements go to the actor one at a time (the next only after the actor acks: pipelining limit 1,
+/// Tornado's sequential handlers). Outbound elements arrive as messages to this stage's actor — from the connection
+/// actor, and, once the connection is a WebSocket, from rooms and anyone holding the outbox ref — and are pushed
+/// downstream on demand, so a flush completes only when the transport has room.
+/// WebSocket frames queue here under a byte and message bound; a subscriber that stops reading meets the overflow
+/// policy instead of growing memory or slowing the publisher.
 /// </summary>
-internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<HttpInbound, HttpOutbound>>
+internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInbound, ConnectionOutbound>>
 {
     private readonly IActorRef _connectionActor;
     private readonly ConnectionSignals _signals;
@@ -21,25 +26,29 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<HttpInbound, 
     {
         _connectionActor = connectionActor;
         _signals = signals;
-        Shape = new FlowShape<HttpInbound, HttpOutbound>(In, Out);
+        Shape = new FlowShape<ConnectionInbound, ConnectionOutbound>(In, Out);
     }
 
-    public Inlet<HttpInbound> In { get; } = new("ConnectionBridge.in");
-    public Outlet<HttpOutbound> Out { get; } = new("ConnectionBridge.out");
-    public override FlowShape<HttpInbound, HttpOutbound> Shape { get; }
+    public Inlet<ConnectionInbound> In { get; } = new("ConnectionBridge.in");
+    public Outlet<ConnectionOutbound> Out { get; } = new("ConnectionBridge.out");
+    public override FlowShape<ConnectionInbound, ConnectionOutbound> Shape { get; }
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("ConnectionBridge");
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
-    private sealed class Logic : GraphStageLogic, IInHandler, IOutHandler
+    private sealed class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
     {
+        private const string SlowConsumerTimer = "slow-consumer";
         private readonly ConnectionBridgeStage _stage;
-        // Bounded by the protocol: a handler has at most one flush outstanding plus the final element, so this
-        // holds a handful of elements at most.
-        private readonly Queue<ConnectionProtocol.Outbound> _queue = new(4);
+        private readonly LinkedList<ConnectionProtocol.Outbound> _queue = new();
         private StageActor? _self;
         private TaskCompletionSource? _awaitingAcceptance;
         private bool _closeRequested;
+        // WebSocket outbox state, set by the Accept element.
+        private WebSocketSettings? _ws;
+        private OverflowPolicy _overflow;
+        private long _queuedFrameBytes;
+        private int _queuedFrames;
 
         public Logic(ConnectionBridgeStage stage) : base(stage.Shape)
         {
@@ -62,7 +71,7 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<HttpInbound, 
 
         public void OnUpstreamFinish()
         {
-            _signals().PeerClosed();
+            _stage._signals.PeerClosed();
             _stage._connectionActor.Tell(ConnectionProtocol.InputClosed.Instance, _self!.Ref);
         }
 
@@ -74,7 +83,7 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<HttpInbound, 
             if (_awaitingAcceptance is { } tcs)
             {
                 _awaitingAcceptance = null;
-                _signals().FlushAccepted(tcs);
+                _stage._signals.FlushAccepted(tcs);
             }
             TryPush();
         }
@@ -86,14 +95,27 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<HttpInbound, 
             switch (args.msg)
             {
                 case ConnectionProtocol.Outbound outbound:
-                    if (!_closeRequested)
+                    if (outbound.Element is WsOutbound.Accept accept)
                     {
-                        _queue.Enqueue(outbound);
-                        if (outbound.CloseAfter) _closeRequested = true;
-                        TryPush();
+                        _ws = accept.Options.Settings;
+                        _overflow = accept.Options.Overflow;
                     }
+                    Enqueue(outbound);
                     // Ack after the push: the response is on its way before the next request is read.
                     if (outbound.AckInbound && !IsClosed(_stage.In) && !HasBeenPulled(_stage.In)) Pull(_stage.In);
+                    return;
+                case WsOutbound.Frame frame:
+                    if (_ws is not null) Enqueue(new ConnectionProtocol.Outbound(frame, null, false, false));
+                    return;
+                case SendText text:
+                    if (_ws is not null) Enqueue(new ConnectionProtocol.Outbound(new WsOutbound.Frame(PreparedFrame.Text(text.Text)), null, false, false));
+                    return;
+                case SendBinary binary:
+                    if (_ws is not null) Enqueue(new ConnectionProtocol.Outbound(new WsOutbound.Frame(PreparedFrame.Binary(binary.Data)), null, false, false));
+                    return;
+                case CloseConnection close:
+                    if (_ws is not null) Enqueue(new ConnectionProtocol.Outbound(new WsOutbound.Close(close.Code, close.Reason), null, false, false));
+                    else _stage._connectionActor.Tell(close, args.sender);
                     return;
                 case ConnectionProtocol.Abort:
                     FailStage(new ConnectionClosedException());
@@ -105,14 +127,89 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<HttpInbound, 
             }
         }
 
+        private void Enqueue(ConnectionProtocol.Outbound outbound)
+        {
+            if (_closeRequested)
+            {
+                outbound.Accepted?.TrySetException(new ConnectionClosedException());
+                return;
+            }
+            if (outbound.Element is WsOutbound.Frame frame)
+            {
+                if (!MakeRoom(frame)) return;
+                _queuedFrameBytes += frame.Prepared.Size;
+                _queuedFrames++;
+            }
+            _queue.AddLast(outbound);
+            if (outbound.CloseAfter) _closeRequested = true;
+            TryPush();
+        }
+
+        /// <summary>Applies the overflow policy; false when the frame is not queued.</summary>
+        private bool MakeRoom(WsOutbound.Frame incoming)
+        {
+            var ws = _ws!;
+            bool Full() => _queuedFrameBytes + incoming.Prepared.Size > ws.OutboundQueueMaxBytes
+                           || _queuedFrames + 1 > ws.OutboundQueueMaxMessages;
+            if (!Full()) return true;
+            switch (_overflow)
+            {
+                case OverflowPolicy.Close:
+                    // Nobody silently misses messages: drop what is queued and start the closing handshake.
+                    RemoveFrames(static (_, _) => true, null);
+                    _queue.AddFirst(new ConnectionProtocol.Outbound(new WsOutbound.Close(CloseCodes.PolicyViolation, "slow consumer"), null, false, false));
+                    _stage._connectionActor.Tell(ConnectionProtocol.SlowConsumer.Instance, _self!.Ref);
+                    _overflow = OverflowPolicy.DropOldest; // the close is decided; later frames just make room
+                    // A consumer that does not read will not read our Close either: bound the wait, then abort.
+                    if (!IsTimerActive(SlowConsumerTimer)) ScheduleOnce(SlowConsumerTimer, ws.CloseTimeout);
+                    TryPush();
+                    return false;
+                case OverflowPolicy.Conflate when incoming.ConflationKey is { } key:
+                    // Latest value wins: older frames of the same room are obsolete.
+                    RemoveFrames(static (f, k) => f.ConflationKey == (string?)k, key);
+                    break;
+            }
+            // drop-oldest (and conflate's fallback): make room from the front of the queue.
+            for (var node = _queue.First; node is not null && Full();)
+            {
+                var next = node.Next;
+                if (node.Value.Element is WsOutbound.Frame f) RemoveNode(node, f);
+                node = next;
+            }
+            return !Full() || incoming.Prepared.Size <= ws.OutboundQueueMaxBytes;
+        }
+
+        private void RemoveFrames(Func<WsOutbound.Frame, object?, bool> predicate, object? state)
+        {
+            for (var node = _queue.First; node is not null;)
+            {
+                var next = node.Next;
+                if (node.Value.Element is WsOutbound.Frame f && predicate(f, state)) RemoveNode(node, f);
+                node = next;
+            }
+        }
+
+        private void RemoveNode(LinkedListNode<ConnectionProtocol.Outbound> node, WsOutbound.Frame frame)
+        {
+            _queue.Remove(node);
+            _queuedFrameBytes -= frame.Prepared.Size;
+            _queuedFrames--;
+        }
+
         private void TryPush()
         {
-            while (_queue.Count > 0 && IsAvailable(_stage.Out) && _awaitingAcceptance is null)
+            while (_queue.First is { } first && IsAvailable(_stage.Out) && _awaitingAcceptance is null)
             {
-                var next = _queue.Dequeue();
+                var next = first.Value;
+                _queue.RemoveFirst();
+                if (next.Element is WsOutbound.Frame frame)
+                {
+                    _queuedFrameBytes -= frame.Prepared.Size;
+                    _queuedFrames--;
+                }
                 if (next.Element is null)
                 {
-                    if (next.Accepted is { } done) _signals().FlushAccepted(done);
+                    if (next.Accepted is { } done) _stage._signals.FlushAccepted(done);
                 }
                 else
                 {
@@ -125,7 +222,7 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<HttpInbound, 
                     if (_awaitingAcceptance is { } last)
                     {
                         _awaitingAcceptance = null;
-                        _signals().FlushAccepted(last);
+                        _stage._signals.FlushAccepted(last);
                     }
                     CompleteStage();
                     return;
@@ -133,7 +230,10 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<HttpInbound, 
             }
         }
 
-        private ConnectionSignals _signals() => _stage._signals;
+        protected override void OnTimer(object timerKey)
+        {
+            if (timerKey is SlowConsumerTimer) FailStage(new ConnectionClosedException());
+        }
 
         public override void PostStop()
         {

@@ -33,9 +33,12 @@ internal sealed class ConnectionGraph
     public void Run(IActorRef tcpConnection, IActorRef connectionActor, ConnectionSignals signals)
     {
         var transport = Flow.FromGraph(new TcpTransportStage(tcpConnection, _settings.Server.MaxUnackedWriteBytes, _settings.Server.LingerTimeout));
+        var protocolSwitch = new WebSockets.ProtocolSwitch();
         var codec = BidiFlow.FromFlows(Flow.FromGraph(_decoder), Flow.FromGraph(_encoder));
+        var webSocket = BidiFlow.FromGraph(new WebSockets.WebSocketStage(protocolSwitch));
         var bridge = Flow.FromGraph(new ConnectionBridgeStage(connectionActor, signals));
-        // transport (out: received bytes) → decoder → bridge → encoder → transport (in: bytes to write)
-        transport.Join(codec).Join(bridge).Run(_materializer);
+        // transport (received bytes) → HTTP decoder → WebSocket layer → bridge → actor, and back down through the
+        // WebSocket layer and HTTP encoder to the transport (bytes to write).
+        transport.Join(codec).Join(webSocket).Join(bridge).Run(_materializer);
     }
 }

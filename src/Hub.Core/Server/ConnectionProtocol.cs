@@ -10,7 +10,7 @@ internal static class ConnectionProtocol
     public sealed record Attached(IActorRef Bridge) : INoSerializationVerificationNeeded;
 
     /// <summary>Bridge → actor: the next inbound element. No other is sent until the actor acks.</summary>
-    public sealed record Inbound(HttpInbound Element) : INoSerializationVerificationNeeded;
+    public sealed record Inbound(ConnectionInbound Element) : INoSerializationVerificationNeeded;
 
     /// <summary>Bridge → actor: the client closed its side (FIN); no more requests will come.</summary>
     public sealed class InputClosed : INoSerializationVerificationNeeded
@@ -29,8 +29,14 @@ internal static class ConnectionProtocol
     /// element has been taken downstream, ask for the next inbound element, close the output after this element.
     /// Folding the ack into the write saves a message per request.
     /// </summary>
-    public sealed record Outbound(HttpOutbound? Element, TaskCompletionSource? Accepted, bool AckInbound, bool CloseAfter)
+    public sealed record Outbound(ConnectionOutbound? Element, TaskCompletionSource? Accepted, bool AckInbound, bool CloseAfter)
         : INoSerializationVerificationNeeded;
+
+    /// <summary>Bridge → actor: the outbound queue overflowed under the close policy; the socket is being closed with 1008.</summary>
+    public sealed class SlowConsumer : INoSerializationVerificationNeeded
+    {
+        public static readonly SlowConsumer Instance = new();
+    }
 
     /// <summary>Actor → bridge: fail the connection now (reset, no more output).</summary>
     public sealed class Abort : INoSerializationVerificationNeeded

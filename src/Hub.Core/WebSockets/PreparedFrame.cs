@@ -26,6 +26,14 @@ public sealed class PreparedFrame
     /// <summary>Frame size on the wire; what outbound queue limits count.</summary>
     public int Size => Bytes.Count;
 
+    /// <summary>A copy of the payload (for server-side listeners; sockets get <see cref="Bytes"/> as is).</summary>
+    public byte[] PayloadToArray()
+    {
+        var payload = new byte[PayloadLength];
+        Bytes.Slice(Size - PayloadLength, PayloadLength).CopyTo(payload, 0, PayloadLength);
+        return payload;
+    }
+
     public static PreparedFrame Text(string text)
     {
         var max = System.Text.Encoding.UTF8.GetMaxByteCount(text.Length);

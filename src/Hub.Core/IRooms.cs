@@ -1,0 +1,29 @@
+using Hub.WebSockets;
+
+namespace Hub;
+
+/// <summary>
+/// Broadcast to rooms of WebSocket connections, from handlers (HTTP or WebSocket) or any other code:
+/// <c>HubExtension.Get(system).Rooms.Publish("lobby", "hello")</c>. A published message is framed once and the same
+/// bytes go to every subscriber; each subscriber sees one publisher's messages in publish order.
+/// </summary>
+public interface IRooms
+{
+    /// <summary>Sends a text message to every connection in <paramref name="room"/>.</summary>
+    void Publish(string room, string text);
+
+    /// <summary>Sends a binary message to every connection in <paramref name="room"/>.</summary>
+    void Publish(string room, ReadOnlySpan<byte> binary);
+
+    /// <summary>Sends an already prepared frame (build it once with <see cref="PreparedFrame"/>, publish it many times).</summary>
+    void Publish(string room, PreparedFrame frame);
+
+    /// <summary>
+    /// The room's messages as they are published, for server-side consumers such as an SSE handler. Holds at most
+    /// <paramref name="capacity"/> unread messages; a consumer that falls further behind loses the oldest.
+    /// </summary>
+    IAsyncEnumerable<WsMessage> ListenAsync(string room, CancellationToken cancellationToken, int capacity = 1024);
+
+    /// <summary>Rooms with at least one subscriber on this node, and how many.</summary>
+    Task<IReadOnlyDictionary<string, int>> GetSubscriberCountsAsync();
+}

@@ -1,0 +1,335 @@
+using System.Buffers.Binary;
+using Akka.IO;
+using Akka.Streams;
+using Akka.Streams.Stage;
+using Hub.Buffers;
+using Hub.Http;
+using Hub.Server;
+using Hub.WebSockets.Codec;
+
+namespace Hub.WebSockets;
+
+/// <summary>
+/// The WebSocket layer of a connection, between the HTTP codec and the bridge. Passes HTTP elements through until
+/// the 101 response goes down; from then on it decodes frames into messages (answering pings and the closing
+/// handshake itself, so a busy handler never delays them) and frames what the actor and rooms send. Failing the
+/// connection always means: send Close with the code, wait up to close-timeout for the peer's Close, close TCP.
+/// </summary>
+internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, ConnectionInbound, ConnectionOutbound, HttpOutbound>>
+{
+    private readonly ProtocolSwitch _switch;
+
+    public WebSocketStage(ProtocolSwitch protocolSwitch)
+    {
+        _switch = protocolSwitch;
+        Shape = new BidiShape<HttpInbound, ConnectionInbound, ConnectionOutbound, HttpOutbound>(InFromHttp, OutToBridge, InFromBridge, OutToHttp);
+    }
+
+    public Inlet<HttpInbound> InFromHttp { get; } = new("WebSocket.inFromHttp");
+    public Outlet<ConnectionInbound> OutToBridge { get; } = new("WebSocket.outToBridge");
+    public Inlet<ConnectionOutbound> InFromBridge { get; } = new("WebSocket.inFromBridge");
+    public Outlet<HttpOutbound> OutToHttp { get; } = new("WebSocket.outToHttp");
+    public override BidiShape<HttpInbound, ConnectionInbound, ConnectionOutbound, HttpOutbound> Shape { get; }
+    protected override Attributes InitialAttributes { get; } = Attributes.CreateName("WebSocket");
+
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+
+    private sealed class Logic : TimerGraphStageLogic
+    {
+        private const string PingTimer = "ping";
+        private const string PongTimer = "pong";
+        private const string CloseTimer = "close";
+
+        private readonly WebSocketStage _stage;
+        private readonly ReceiveBuffer _buffer = new();
+        // Frames the stage itself must send (pongs, close replies, pings), ahead of application frames.
+        private readonly Queue<ByteString> _control = new(2);
+        private MessageReader? _reader;
+        private WebSocketOptions? _options;
+        private bool _webSocket;
+        private bool _closeSent;
+        private bool _closeReceived;
+        private bool _closedReported;
+        private ConnectionInbound? _pendingUp;
+        private bool _awaitingPong;
+
+        public Logic(WebSocketStage stage) : base(stage.Shape)
+        {
+            _stage = stage;
+            SetHandler(stage.InFromHttp, onPush: OnPushFromHttp, onUpstreamFinish: OnHttpFinished, onUpstreamFailure: FailStage);
+            SetHandler(stage.OutToBridge, onPull: OnPullFromBridge, onDownstreamFinish: _ => CompleteStage());
+            SetHandler(stage.InFromBridge, onPush: OnPushFromBridge, onUpstreamFinish: OnBridgeFinished, onUpstreamFailure: FailStage);
+            SetHandler(stage.OutToHttp, onPull: OnPullFromHttp, onDownstreamFinish: _ => CompleteStage());
+        }
+
+        // ---- inbound: HTTP elements, then raw bytes decoded into messages ----
+
+        private void OnPushFromHttp()
+        {
+            var element = Grab(_stage.InFromHttp);
+            if (!_webSocket || element is not HttpInbound.Raw raw)
+            {
+                Push(_stage.OutToBridge, element);
+                return;
+            }
+            _buffer.Append(raw.Data);
+            DecodeFrames();
+        }
+
+        private void OnPullFromBridge()
+        {
+            if (_pendingUp is { } pending)
+            {
+                _pendingUp = null;
+                Push(_stage.OutToBridge, pending);
+                if (pending is WsInbound.Closed) return;
+            }
+            if (_webSocket) DecodeFrames();
+            else if (!HasBeenPulled(_stage.InFromHttp) && !IsClosed(_stage.InFromHttp)) Pull(_stage.InFromHttp);
+        }
+
+        private void OnHttpFinished()
+        {
+            if (!_webSocket)
+            {
+                Complete(_stage.OutToBridge);
+                return;
+            }
+            // TCP input ended without a closing handshake (RFC 6455 §7.1.5: 1006).
+            _closeReceived = true;
+            ReportClosed(CloseCodes.AbnormalClosure, "");
+            FinishOutput();
+        }
+
+        /// <summary>Decodes while the bridge wants an element (one message per pull: the handler's pace).</summary>
+        private void DecodeFrames()
+        {
+            while (_pendingUp is null && !_closedReported)
+            {
+                var status = _reader!.Read(_buffer.Unread, out var consumed);
+                _buffer.Advance(consumed);
+                switch (status)
+                {
+                    case MessageReadStatus.NeedMoreData:
+                        if (!HasBeenPulled(_stage.InFromHttp) && !IsClosed(_stage.InFromHttp)) Pull(_stage.InFromHttp);
+                        return;
+                    case MessageReadStatus.Message:
+                        if (_closeSent) continue; // after our Close, data is read and dropped (§5.5.1)
+                        Up(new WsInbound.Message(_reader.IsText, _reader.Payload.ToArray()));
+                        return;
+                    case MessageReadStatus.Ping:
+                        // §5.5.3: a pong echoes the ping's data. Only the latest unanswered ping needs one.
+                        if (!_closeSent) SendControl(WsOpcode.Pong, _reader.Payload);
+                        continue;
+                    case MessageReadStatus.Pong:
+                        _awaitingPong = false;
+                        CancelTimer(PongTimer);
+                        if (!_closeSent) Up(new WsInbound.Pong(_reader.Payload.ToArray()));
+                        if (_pendingUp is not null) return;
+                        continue;
+                    case MessageReadStatus.Close:
+                        _closeReceived = true;
+                        if (!_closeSent)
+                        {
+                            // Echo the code we received (§5.5.1); a Close without code is answered without one.
+                            SendClose(_reader.CloseCode == CloseCodes.NoStatusReceived ? null : _reader.CloseCode, null);
+                        }
+                        ReportClosed(_reader.CloseCode, _reader.CloseReason);
+                        FinishOutput();
+                        return;
+                    case MessageReadStatus.Fail:
+                        Fail(_reader.CloseCode);
+                        return;
+                }
+            }
+        }
+
+        private void Up(ConnectionInbound element)
+        {
+            if (IsAvailable(_stage.OutToBridge)) Push(_stage.OutToBridge, element);
+            else _pendingUp = element;
+        }
+
+        private void ReportClosed(ushort code, string reason)
+        {
+            if (_closedReported) return;
+            _closedReported = true;
+            CancelTimer(PingTimer);
+            CancelTimer(PongTimer);
+            // Delivered even when a message is waiting: the actor must learn the socket is gone.
+            var closed = new WsInbound.Closed(code, reason);
+            if (IsClosed(_stage.OutToBridge)) return;
+            if (_pendingUp is null) Up(closed);
+            else _pendingUp = closed;
+        }
+
+        /// <summary>Fail the connection (§7.1.7): Close with the code, then wait for the peer's Close or time out.</summary>
+        private void Fail(ushort code)
+        {
+            if (!_closeSent) SendClose(code, null);
+            ReportClosed(code, "");
+            if (_closeReceived) FinishOutput();
+        }
+
+        // ---- outbound: HTTP elements until Accept, then frames ----
+
+        private void OnPushFromBridge()
+        {
+            var element = Grab(_stage.InFromBridge);
+            switch (element)
+            {
+                case WsOutbound.Accept accept:
+                    _options = accept.Options;
+                    _reader = new MessageReader(accept.Options.Settings.MaxMessageSize, accept.Options.Settings.MaxFragments);
+                    _webSocket = true;
+                    // The HTTP decoder passes raw bytes from its next pull on.
+                    _stage._switch.Switch();
+                    Push(_stage.OutToHttp, accept.Response);
+                    SchedulePing();
+                    return;
+                case HttpOutbound http:
+                    Push(_stage.OutToHttp, http);
+                    return;
+                case WsOutbound.Frame frame:
+                    if (_closeSent) { PullFromBridge(); return; }
+                    Push(_stage.OutToHttp, new HttpOutbound.Raw(frame.Prepared.Bytes));
+                    return;
+                case WsOutbound.Close close:
+                    if (!_closeSent) SendClose(close.Code, close.Reason);
+                    if (_closeReceived) FinishOutput();
+                    PullFromBridge();
+                    return;
+                case WsOutbound.Ping ping:
+                    SendControl(WsOpcode.Ping, ping.Payload);
+                    PullFromBridge();
+                    return;
+                default:
+                    PullFromBridge();
+                    return;
+            }
+        }
+
+        private void OnPullFromHttp()
+        {
+            if (_control.Count > 0)
+            {
+                Push(_stage.OutToHttp, new HttpOutbound.Raw(_control.Dequeue()));
+                if (_control.Count == 0 && _finishAfterControl) CompleteOutput();
+                return;
+            }
+            if (_finishAfterControl) { CompleteOutput(); return; }
+            PullFromBridge();
+        }
+
+        private void PullFromBridge()
+        {
+            if (!HasBeenPulled(_stage.InFromBridge) && !IsClosed(_stage.InFromBridge)) Pull(_stage.InFromBridge);
+        }
+
+        private void OnBridgeFinished()
+        {
+            // The actor closed the output (HTTP: Connection: close; WS: connection stopping).
+            if (_webSocket && !_closeSent && !_closeReceived) SendClose(CloseCodes.GoingAway, null);
+            FinishOutput();
+        }
+
+        private void SendControl(WsOpcode opcode, ReadOnlySpan<byte> payload)
+        {
+            using var w = new PooledBufferWriter(FrameWriter.MaxHeaderLength + payload.Length);
+            FrameWriter.WriteFrame(w, opcode, payload);
+            Enqueue(w.ToByteString());
+        }
+
+        private void SendClose(ushort? code, string? reason)
+        {
+            _closeSent = true;
+            using var w = new PooledBufferWriter(128);
+            if (code is { } c) FrameWriter.WriteClose(w, c, reason);
+            else FrameWriter.WriteFrame(w, WsOpcode.Close, []);
+            Enqueue(w.ToByteString());
+            CancelTimer(PingTimer);
+            // §7.1.1: after sending Close, wait (bounded) for the peer's Close before closing TCP.
+            if (!_closeReceived) ScheduleOnce(CloseTimer, _options?.Settings.CloseTimeout ?? TimeSpan.FromSeconds(3));
+        }
+
+        private void Enqueue(ByteString frame)
+        {
+            if (IsAvailable(_stage.OutToHttp)) Push(_stage.OutToHttp, new HttpOutbound.Raw(frame));
+            else _control.Enqueue(frame);
+        }
+
+        private bool _finishAfterControl;
+
+        /// <summary>Close TCP once queued control frames (the Close) are written.</summary>
+        private void FinishOutput()
+        {
+            _finishAfterControl = true;
+            if (_control.Count == 0 && IsAvailable(_stage.OutToHttp)) CompleteOutput();
+        }
+
+        private void CompleteOutput()
+        {
+            CancelTimer(CloseTimer);
+            CancelTimer(PingTimer);
+            CancelTimer(PongTimer);
+            if (!IsClosed(_stage.OutToHttp)) Complete(_stage.OutToHttp);
+            if (!IsClosed(_stage.InFromBridge)) Cancel(_stage.InFromBridge);
+            if (!IsClosed(_stage.OutToBridge) && _pendingUp is null) Complete(_stage.OutToBridge);
+        }
+
+        protected override void OnTimer(object timerKey)
+        {
+            switch (timerKey)
+            {
+                case CloseTimer:
+                    // The peer never answered our Close: close TCP anyway.
+                    _closeReceived = true;
+                    ReportClosed(CloseCodes.AbnormalClosure, "close timeout");
+                    _control.Clear();
+                    CompleteOutput();
+                    return;
+                case PingTimer:
+                    if (_closeSent) return;
+                    Span<byte> payload = stackalloc byte[8];
+                    BinaryPrimitives.WriteInt64BigEndian(payload, Environment.TickCount64);
+                    SendControl(WsOpcode.Ping, payload);
+                    _awaitingPong = true;
+                    ScheduleOnce(PongTimer, _options!.Settings.PingTimeout);
+                    SchedulePing();
+                    return;
+                case PongTimer:
+                    // No pong: the peer is gone or hopelessly behind. Fail without waiting for a close reply.
+                    if (!_awaitingPong) return;
+                    _closeReceived = true;
+                    ReportClosed(CloseCodes.AbnormalClosure, "ping timeout");
+                    _control.Clear();
+                    CompleteOutput();
+                    return;
+            }
+        }
+
+        private void SchedulePing()
+        {
+            var interval = _options!.Settings.PingInterval;
+            if (interval != Timeout.InfiniteTimeSpan) ScheduleOnce(PingTimer, interval);
+        }
+
+        public override void PostStop()
+        {
+            _buffer.Dispose();
+            _reader?.Dispose();
+            base.PostStop();
+        }
+    }
+}
+
+/// <summary>
+/// The per-connection flag by which the WebSocket stage tells the HTTP decoder that the connection is no longer
+/// HTTP. Both stages run in the same fused island, so a plain field suffices.
+/// </summary>
+internal sealed class ProtocolSwitch
+{
+    public bool Switched { get; private set; }
+
+    public void Switch() => Switched = true;
+}
