@@ -18,13 +18,17 @@ namespace Hub.Http;
 /// </summary>
 internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpInbound>>
 {
-    public Http1DecoderStage(HttpSettings settings)
+    public Http1DecoderStage(HttpSettings settings, WebSockets.ProtocolSwitch? protocolSwitch = null)
     {
         Settings = settings;
+        Switch = protocolSwitch;
         Shape = new FlowShape<ByteString, HttpInbound>(In, Out);
     }
 
     public HttpSettings Settings { get; }
+
+    /// <summary>Set by the WebSocket stage after a 101: from then on bytes pass through as <see cref="HttpInbound.Raw"/>.</summary>
+    public WebSockets.ProtocolSwitch? Switch { get; }
     public Inlet<ByteString> In { get; } = new("Http1Decoder.in");
     public Outlet<HttpInbound> Out { get; } = new("Http1Decoder.out");
     public override FlowShape<ByteString, HttpInbound> Shape { get; }
@@ -56,9 +60,18 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
 
         public void OnPush()
         {
-            _buffer.Append(Grab(_stage.In));
+            var data = Grab(_stage.In);
+            if (IsSwitched && _buffer.IsEmpty)
+            {
+                // optimization: after an upgrade, bytes go up as they came, without a copy.
+                Push(_stage.Out, new HttpInbound.Raw(data));
+                return;
+            }
+            _buffer.Append(data);
             TryEmit();
         }
+
+        private bool IsSwitched => _stage.Switch is { Switched: true };
 
         public void OnUpstreamFinish()
         {
@@ -76,7 +89,7 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
 
         protected override void OnTimer(object timerKey)
         {
-            if (_done || _inBody) return;
+            if (_done || _inBody || IsSwitched) return;
             if (timerKey is KeepAliveTimer)
             {
                 // Idle keep-alive connection: close without a response (Kestrel and nginx do the same).
@@ -91,6 +104,11 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
         private void TryEmit()
         {
             if (_done || !IsAvailable(_stage.Out)) return;
+            if (IsSwitched)
+            {
+                EmitRaw();
+                return;
+            }
             if (_inBody) EmitBody();
             else EmitHead();
         }
@@ -171,6 +189,20 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
                     PullIfNeeded();
                     return;
             }
+        }
+
+        /// <summary>Not HTTP any more: hand on whatever is buffered (bytes sent right after the upgrade), then pass through.</summary>
+        private void EmitRaw()
+        {
+            CancelTimer(KeepAliveTimer);
+            CancelTimer(HeadersTimer);
+            if (!_buffer.IsEmpty)
+            {
+                Push(_stage.Out, new HttpInbound.Raw(_buffer.TakeAll()));
+                return;
+            }
+            if (IsClosed(_stage.In)) { CompleteStage(); return; }
+            PullIfNeeded();
         }
 
         private void Reject(RejectionReason reason)

@@ -15,7 +15,6 @@ namespace Hub.Server;
 internal sealed class ConnectionGraph
 {
     private readonly HubSettings _settings;
-    private readonly Http1DecoderStage _decoder;
     private readonly Http1EncoderStage _encoder;
     private readonly IMaterializer _materializer;
 
@@ -26,7 +25,6 @@ internal sealed class ConnectionGraph
     {
         _settings = settings;
         _materializer = materializer;
-        _decoder = new Http1DecoderStage(settings.Http);
         _encoder = new Http1EncoderStage(settings.Http);
     }
 
@@ -34,7 +32,8 @@ internal sealed class ConnectionGraph
     {
         var transport = Flow.FromGraph(new TcpTransportStage(tcpConnection, _settings.Server.MaxUnackedWriteBytes, _settings.Server.LingerTimeout));
         var protocolSwitch = new WebSockets.ProtocolSwitch();
-        var codec = BidiFlow.FromFlows(Flow.FromGraph(_decoder), Flow.FromGraph(_encoder));
+        var decoder = new Http1DecoderStage(_settings.Http, protocolSwitch);
+        var codec = BidiFlow.FromFlows(Flow.FromGraph(decoder), Flow.FromGraph(_encoder));
         var webSocket = BidiFlow.FromGraph(new WebSockets.WebSocketStage(protocolSwitch));
         var bridge = Flow.FromGraph(new ConnectionBridgeStage(connectionActor, signals));
         // transport (received bytes) → HTTP decoder → WebSocket layer → bridge → actor, and back down through the

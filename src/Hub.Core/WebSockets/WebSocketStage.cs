@@ -57,9 +57,16 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
         {
             _stage = stage;
             SetHandler(stage.InFromHttp, onPush: OnPushFromHttp, onUpstreamFinish: OnHttpFinished, onUpstreamFailure: FailStage);
-            SetHandler(stage.OutToBridge, onPull: OnPullFromBridge, onDownstreamFinish: _ => CompleteStage());
+            SetHandler(stage.OutToBridge, onPull: OnPullFromBridge, onDownstreamFinish: OnCancelled);
             SetHandler(stage.InFromBridge, onPush: OnPushFromBridge, onUpstreamFinish: OnBridgeFinished, onUpstreamFailure: FailStage);
-            SetHandler(stage.OutToHttp, onPull: OnPullFromHttp, onDownstreamFinish: _ => CompleteStage());
+            SetHandler(stage.OutToHttp, onPull: OnPullFromHttp, onDownstreamFinish: OnCancelled);
+        }
+
+        /// <summary>A failure (the actor died) must reach the transport as a failure, so it aborts instead of closing.</summary>
+        private void OnCancelled(Exception cause)
+        {
+            if (cause is SubscriptionWithCancelException.NonFailureCancellation) CompleteStage();
+            else FailStage(cause);
         }
 
         // ---- inbound: HTTP elements, then raw bytes decoded into messages ----
