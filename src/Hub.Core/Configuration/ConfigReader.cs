@@ -61,6 +61,14 @@ internal static class ConfigReader
         return (int)v;
     }
 
+    /// <summary>A byte size, or "auto" (null): let the kernel decide.</summary>
+    public static int? BytesOrAuto(Config c, string path, string key)
+    {
+        var raw = Require(c, path, key).GetString()?.Trim();
+        if (string.Equals(raw, "auto", StringComparison.OrdinalIgnoreCase)) return null;
+        return Bytes(c, path, key, 1024);
+    }
+
     /// <summary>A positive duration; "infinite"/"off" map to <see cref="Timeout.InfiniteTimeSpan"/>.</summary>
     public static TimeSpan Duration(Config c, string path, string key)
     {

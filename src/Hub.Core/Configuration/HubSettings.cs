@@ -54,6 +54,12 @@ public sealed record HubSettings(
 public sealed record ServerSettings(
     string Hostname, int Port, int Backlog, int? MaxConnections, int MaxUnackedWriteBytes, TimeSpan LingerTimeout)
 {
+    /// <summary>SO_SNDBUF of accepted sockets; null = kernel autotuning.</summary>
+    public int? SocketSendBuffer { get; init; }
+
+    /// <summary>SO_RCVBUF of accepted sockets; null = kernel autotuning.</summary>
+    public int? SocketReceiveBuffer { get; init; }
+
     internal static ServerSettings FromConfig(Config c, string path)
     {
         var s = new ServerSettings(
@@ -62,7 +68,11 @@ public sealed record ServerSettings(
             Backlog: ConfigReader.Int(c, path, "backlog", 1, int.MaxValue),
             MaxConnections: ConfigReader.IntOrUnlimited(c, path, "max-connections"),
             MaxUnackedWriteBytes: ConfigReader.Bytes(c, path, "max-unacked-write-bytes", 1),
-            LingerTimeout: ConfigReader.Duration(c, path, "linger-timeout"));
+            LingerTimeout: ConfigReader.Duration(c, path, "linger-timeout"))
+        {
+            SocketSendBuffer = ConfigReader.BytesOrAuto(c, path, "socket-send-buffer"),
+            SocketReceiveBuffer = ConfigReader.BytesOrAuto(c, path, "socket-receive-buffer"),
+        };
         return s;
     }
 

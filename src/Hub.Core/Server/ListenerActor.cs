@@ -45,8 +45,14 @@ internal sealed class ListenerActor : ReceiveActor
     public static Props Props(Application app, HubSettings settings, EndPoint endpoint, TaskCompletionSource<EndPoint> bound) =>
         Akka.Actor.Props.Create(() => new ListenerActor(app, settings, endpoint, bound));
 
-    protected override void PreStart() =>
-        Context.System.Tcp().Tell(new Tcp.Bind(Self, _endpoint, _settings.Server.Backlog, pullMode: true));
+    protected override void PreStart()
+    {
+        // Buffer sizes set on the listening socket are inherited by every socket it accepts.
+        var options = new List<Inet.SocketOption>(2);
+        if (_settings.Server.SocketSendBuffer is { } send) options.Add(new Inet.SO.SendBufferSize(send));
+        if (_settings.Server.SocketReceiveBuffer is { } receive) options.Add(new Inet.SO.ReceiveBufferSize(receive));
+        Context.System.Tcp().Tell(new Tcp.Bind(Self, _endpoint, _settings.Server.Backlog, options, pullMode: true));
+    }
 
     protected override void PostStop()
     {
