@@ -161,7 +161,8 @@ internal struct Http1BodyReader
         var i = 0;
         while (i < line.Length && HttpChars.IsHexDigit(line[i]))
         {
-            if (i >= 15) return false; // > 60 bits: refuse before it overflows
+            // Refuse a size past 63 bits before it overflows (leading zeros are harmless).
+            if (size > long.MaxValue >> 4) return false;
             size = (size << 4) | (uint)HttpChars.HexValue(line[i]);
             i++;
         }

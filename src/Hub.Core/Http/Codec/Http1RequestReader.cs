@@ -95,16 +95,29 @@ internal struct Http1RequestReader
     }
 
     /// <summary>
-    /// Rejects hopeless input before a whole line arrives: a method with a non-token byte, or an HTTP/2
-    /// connection preface, need not wait for more bytes.
+    /// Rejects hopeless input before a whole line arrives: a bare CR, a method with a non-token byte, or a line
+    /// starting with a space need not wait for more bytes. A CR as the last byte buffered may still be the first
+    /// half of a CRLF (even of an empty line before the request), so it waits.
     /// </summary>
     private static ReadStatus EarlyCheck(ReadOnlySpan<byte> input, out RejectionReason reason)
     {
         reason = default;
+        var cr = input.IndexOf((byte)'\r');
+        if (cr >= 0 && cr < input.Length - 1) return Reject(RejectionReason.MalformedRequestLine, out reason);
         var sp = input.IndexOf((byte)' ');
-        var method = sp < 0 ? input : input[..sp];
+        var method = sp >= 0 ? input[..sp] : cr >= 0 ? input[..cr] : input;
+        return CheckMethod(method, sp, out reason);
+    }
+
+    /// <summary>
+    /// method = token (RFC 9110 §9.1), then one SP. The same order of checks whole or in part, so a request gets
+    /// the same reason however it is split.
+    /// </summary>
+    private static ReadStatus CheckMethod(ReadOnlySpan<byte> method, int sp, out RejectionReason reason)
+    {
+        reason = default;
         foreach (var c in method)
-            if (!HttpChars.IsToken(c)) return Reject(c == (byte)'\r' ? RejectionReason.MalformedRequestLine : RejectionReason.InvalidMethod, out reason);
+            if (!HttpChars.IsToken(c)) return Reject(RejectionReason.InvalidMethod, out reason);
         if (sp == 0) return Reject(RejectionReason.MalformedRequestLine, out reason);
         return ReadStatus.NeedMoreData;
     }
@@ -144,9 +157,9 @@ internal struct Http1RequestReader
 
         // request-line = method SP request-target SP HTTP-version (RFC 9112 §3)
         var sp1 = line.IndexOf((byte)' ');
-        if (sp1 <= 0) return Reject(sp1 == 0 ? RejectionReason.MalformedRequestLine : RejectionReason.InvalidMethod, out reason);
+        if (CheckMethod(sp1 < 0 ? line : line[..sp1], sp1, out reason) == ReadStatus.Invalid) return ReadStatus.Invalid;
+        if (sp1 < 0) return Reject(RejectionReason.MalformedRequestLine, out reason);
         var methodBytes = line[..sp1];
-        if (!HttpChars.IsToken(methodBytes)) return Reject(RejectionReason.InvalidMethod, out reason);
         var rest = line[(sp1 + 1)..];
         var sp2 = rest.IndexOf((byte)' ');
         if (sp2 <= 0) return Reject(RejectionReason.MalformedRequestLine, out reason);
@@ -231,12 +244,11 @@ internal struct Http1RequestReader
             : headers.HasToken(KnownHeaders.Connection, "keep-alive") && !headers.HasToken(KnownHeaders.Connection, "close");
 
         // Expect (RFC 9110 §10.1.1): 100-continue is honoured on 1.1, ignored on 1.0; anything else is 417.
+        // Every Expect line and list element counts: "100-continue" on one line does not excuse "x" on another.
         var expectContinue = false;
-        var expect = headers.Get(KnownHeaders.Expect);
-        if (expect is not null && version == HttpVersion.Http11)
+        if (version == HttpVersion.Http11 && headers.Contains(KnownHeaders.Expect))
         {
-            if (!expect.Trim().Equals("100-continue", StringComparison.OrdinalIgnoreCase))
-                return Reject(RejectionReason.UnsupportedExpectation, out reason);
+            if (!OnlyContinueExpected(headers)) return Reject(RejectionReason.UnsupportedExpectation, out reason);
             expectContinue = framing != BodyFraming.None;
         }
 
@@ -261,46 +273,77 @@ internal struct Http1RequestReader
         return ReadStatus.Done;
     }
 
-    /// <summary>Chunked must be the final coding and appear once; other codings are not implemented (501).</summary>
+    /// <summary>
+    /// Chunked must be the final coding and appear once; other codings are not implemented (501). Walks the lists
+    /// in place: no split arrays or lists for the common single "chunked".
+    /// </summary>
     private static RejectionReason? ValidateTransferEncoding(IReadOnlyList<string> fields)
     {
-        var codings = new List<string>(2);
+        var count = 0;
+        var lastIsChunked = false;
+        var chunkedNotLast = false;
         foreach (var field in fields)
-            foreach (var part in field.Split(','))
+        {
+            var list = field.AsSpan();
+            foreach (var range in list.Split(','))
             {
-                var coding = part.Trim(' ', '\t');
+                var coding = list[range].Trim(" \t");
                 // Parameters (";q=…") are not allowed on transfer codings in requests we accept.
-                if (coding.Length == 0 || !HttpChars.IsToken(coding)) return RejectionReason.InvalidTransferEncoding;
-                codings.Add(coding);
+                if (!HttpChars.IsToken(coding)) return RejectionReason.InvalidTransferEncoding;
+                // A coding after chunked means chunked was not last; chunked twice is malformed too.
+                chunkedNotLast |= lastIsChunked;
+                lastIsChunked = coding.Equals("chunked", StringComparison.OrdinalIgnoreCase);
+                count++;
             }
-        if (codings.Count == 0) return RejectionReason.InvalidTransferEncoding;
-        if (!codings[^1].Equals("chunked", StringComparison.OrdinalIgnoreCase)) return RejectionReason.InvalidTransferEncoding;
-        if (codings.Count == 1) return null;
-        // chunked twice is malformed; gzip/deflate/compress before it are real codings we do not implement.
-        for (var i = 0; i < codings.Count - 1; i++)
-            if (codings[i].Equals("chunked", StringComparison.OrdinalIgnoreCase)) return RejectionReason.InvalidTransferEncoding;
-        return RejectionReason.UnsupportedTransferCoding;
+        }
+        if (count == 0 || !lastIsChunked || chunkedNotLast) return RejectionReason.InvalidTransferEncoding;
+        // gzip/deflate/compress before chunked are real codings we do not implement.
+        return count == 1 ? null : RejectionReason.UnsupportedTransferCoding;
     }
 
-    /// <summary>1*DIGIT only (no sign, hex or spaces inside); repeated or listed values must all agree (RFC 9110 §8.6).</summary>
+    /// <summary>
+    /// 1*DIGIT only (no sign, hex or spaces inside); repeated or listed values must all agree (RFC 9110 §8.6).
+    /// Leading zeros are fine; a value past <see cref="long.MaxValue"/> is not.
+    /// </summary>
     internal static bool TryParseContentLength(IReadOnlyList<string> fields, out long length)
     {
         length = -1;
         foreach (var field in fields)
-            foreach (var part in field.Split(','))
+        {
+            var list = field.AsSpan();
+            foreach (var range in list.Split(','))
             {
-                var s = part.AsSpan().Trim(" \t");
-                if (s.IsEmpty || s.Length > 18) return false;
+                var s = list[range].Trim(" \t");
+                if (s.IsEmpty) return false;
                 long v = 0;
                 foreach (var c in s)
                 {
                     if (c is < '0' or > '9') return false;
-                    v = v * 10 + (c - '0');
+                    var digit = c - '0';
+                    if (v > (long.MaxValue - digit) / 10) return false;
+                    v = v * 10 + digit;
                 }
                 if (length >= 0 && v != length) return false;
                 length = v;
             }
+        }
         return length >= 0;
+    }
+
+    /// <summary>Expect = #expectation (RFC 9110 §10.1.1); we meet only "100-continue". Empty elements are skipped.</summary>
+    private static bool OnlyContinueExpected(HttpHeaders headers)
+    {
+        foreach (var (name, value) in headers)
+        {
+            if (!ReferenceEquals(name, KnownHeaders.Expect)) continue;
+            var list = value.AsSpan();
+            foreach (var range in list.Split(','))
+            {
+                var e = list[range].Trim(" \t");
+                if (!e.IsEmpty && !e.Equals("100-continue", StringComparison.OrdinalIgnoreCase)) return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>origin-form, absolute-form (http/https) or "*" for OPTIONS (RFC 9112 §3.2).</summary>
