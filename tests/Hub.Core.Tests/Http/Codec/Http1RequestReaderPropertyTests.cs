@@ -1,0 +1,96 @@
+using System.Text;
+using CsCheck;
+using Hub.Core.Tests.TestKit;
+using Hub.Http;
+using Hub.Http.Codec;
+
+namespace Hub.Core.Tests.Http.Codec;
+
+/// <summary>
+/// Properties over generated valid requests (random methods, targets, headers, bodies; Content-Length and chunked
+/// with extensions and trailers; CRLF or bare LF; pipelined): the parse matches the model, and
+/// parse(any chunking) == parse(whole).
+/// </summary>
+public sealed class Http1RequestReaderPropertyTests
+{
+    [Fact]
+    public void Parses_generated_requests_into_their_model() =>
+        RequestGen.Pipeline.Sample(requests =>
+        {
+            var bytes = requests.SelectMany(r => r.Render()).ToArray();
+            using var d = DecoderDriver.Run(TestSettings.Default, [bytes]);
+            Assert.Null(d.Rejection);
+            Assert.Equal(requests.Length, d.Requests.Count);
+            for (var i = 0; i < requests.Length; i++) AssertMatches(requests[i], d.Requests[i]);
+            Assert.Equal(0, d.Buffered);
+        }, iter: 500);
+
+    [Fact]
+    public void Parses_any_chunking_the_same_as_the_whole_input() =>
+        RequestGen.Pipeline
+            .SelectMany(requests =>
+            {
+                var bytes = requests.SelectMany(r => r.Render()).ToArray();
+                return RequestGen.Cuts(bytes.Length).Select(cuts => (bytes, cuts));
+            })
+            .Sample(t =>
+            {
+                var settings = TestSettings.Default with { BodyChunkSize = 7 };
+                using var whole = DecoderDriver.Run(settings, [t.bytes]);
+                using var split = DecoderDriver.Run(settings, Requests.SplitAt(t.bytes, t.cuts));
+                Assert.Null(whole.Rejection);
+                Assert.Null(split.Rejection);
+                Assert.Equal(whole.Requests.Count, split.Requests.Count);
+                for (var i = 0; i < whole.Requests.Count; i++)
+                {
+                    Assert.Equal(HeadText.Of(whole.Requests[i].Head), HeadText.Of(split.Requests[i].Head));
+                    Assert.Equal(whole.Requests[i].Body, split.Requests[i].Body);
+                    Assert.True(split.Requests[i].Complete);
+                    Assert.All(split.Requests[i].Slices, s => Assert.InRange(s.Length, 1, 7));
+                }
+            }, iter: 500);
+
+    [Fact]
+    public void Parses_one_byte_at_a_time_the_same_as_the_whole_input() =>
+        RequestGen.Request.Sample(request =>
+        {
+            var bytes = request.Render();
+            using var whole = DecoderDriver.Run(TestSettings.Default, [bytes]);
+            using var bytewise = DecoderDriver.Run(TestSettings.Default, bytes.Select(b => new[] { b }));
+            Assert.Equal(HeadText.Of(whole.Requests.Single().Head), HeadText.Of(bytewise.Requests.Single().Head));
+            Assert.Equal(whole.Requests[0].Body, bytewise.Requests[0].Body);
+        }, iter: 100);
+
+    private static void AssertMatches(GeneratedRequest expected, DecodedRequest actual)
+    {
+        var head = actual.Head;
+        Assert.Equal(expected.Method, head.Method);
+        Assert.Equal(expected.Target, head.Target);
+        Assert.Equal(expected.Path, head.RawPath);
+        Assert.Equal(expected.Query, head.RawQuery);
+        Assert.Equal(expected.Http10 ? HttpVersion.Http10 : HttpVersion.Http11, head.Version);
+        Assert.Equal(expected.Http10 ? "" : expected.Host, head.Host);
+        Assert.Equal(!expected.Http10, head.KeepAlive);
+        Assert.False(head.ExpectContinue);
+
+        // Values are read as UTF-8, so obs-text bytes come back as that decoding of them.
+        var own = head.Headers.Where(h => !ReferenceEquals(h.Key, KnownHeaders.Host)
+                                          && !ReferenceEquals(h.Key, KnownHeaders.ContentLength)
+                                          && !ReferenceEquals(h.Key, KnownHeaders.TransferEncoding));
+        Assert.Equal(expected.Headers.Select(h => (h.Key.ToLowerInvariant(), Utf8(h.Value))),
+            own.Select(h => (h.Key.ToLowerInvariant(), h.Value)));
+
+        var framing = expected.Framing switch
+        {
+            GeneratedFraming.ContentLength => BodyFraming.ContentLength,
+            GeneratedFraming.Chunked => BodyFraming.Chunked,
+            _ => BodyFraming.None,
+        };
+        Assert.Equal(framing, head.Framing);
+        Assert.Equal(expected.Framing == GeneratedFraming.ContentLength ? expected.Body.Length : 0, head.ContentLength);
+        Assert.Equal(expected.Body, actual.Body);
+        Assert.True(actual.Complete);
+    }
+
+    private static string Utf8(string latin1) => Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(latin1));
+}
