@@ -184,6 +184,8 @@ internal struct Http1RequestReader
         var hostCount = 0;
         string? hostValue = null;
         var hostValid = true;
+        var teCount = 0;
+        var clCount = 0;
         while (!section.IsEmpty)
         {
             var lf = section.IndexOf((byte)'\n');
@@ -209,6 +211,8 @@ internal struct Http1RequestReader
                 hostValue = valueString;
                 hostValid &= HttpChars.IsValidHost(value);
             }
+            else if (ReferenceEquals(nameString, KnownHeaders.TransferEncoding)) teCount++;
+            else if (ReferenceEquals(nameString, KnownHeaders.ContentLength)) clCount++;
         }
 
         // Host (RFC 9112 §3.2): exactly one on 1.1; never more than one; always well-formed.
@@ -219,21 +223,19 @@ internal struct Http1RequestReader
         // Framing (RFC 9112 §6.3).
         var framing = BodyFraming.None;
         long contentLength = 0;
-        var te = headers.GetAll(KnownHeaders.TransferEncoding);
-        var cl = headers.GetAll(KnownHeaders.ContentLength);
-        if (te.Count > 0)
+        if (teCount > 0)
         {
             // Both present is a request-smuggling vector: refuse rather than pick one.
-            if (cl.Count > 0) return Reject(RejectionReason.ConflictingFraming, out reason);
+            if (clCount > 0) return Reject(RejectionReason.ConflictingFraming, out reason);
             // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message means faulty framing.
             if (version == HttpVersion.Http10) return Reject(RejectionReason.InvalidTransferEncoding, out reason);
-            var te_ = ValidateTransferEncoding(te);
-            if (te_ != null) return Reject(te_.Value, out reason);
+            var teProblem = ValidateTransferEncoding(headers);
+            if (teProblem != null) return Reject(teProblem.Value, out reason);
             framing = BodyFraming.Chunked;
         }
-        else if (cl.Count > 0)
+        else if (clCount > 0)
         {
-            if (!TryParseContentLength(cl, out contentLength)) return Reject(RejectionReason.InvalidContentLength, out reason);
+            if (!TryParseContentLength(headers, out contentLength)) return Reject(RejectionReason.InvalidContentLength, out reason);
             if (contentLength > _maxBody) return Reject(RejectionReason.BodyTooLarge, out reason);
             if (contentLength > 0) framing = BodyFraming.ContentLength;
         }
@@ -277,13 +279,15 @@ internal struct Http1RequestReader
     /// Chunked must be the final coding and appear once; other codings are not implemented (501). Walks the lists
     /// in place: no split arrays or lists for the common single "chunked".
     /// </summary>
-    private static RejectionReason? ValidateTransferEncoding(IReadOnlyList<string> fields)
+    private static RejectionReason? ValidateTransferEncoding(HttpHeaders headers)
     {
         var count = 0;
         var lastIsChunked = false;
         var chunkedNotLast = false;
-        foreach (var field in fields)
+        foreach (var (name, field) in headers)
         {
+            // Names from the reader are interned, so a reference check finds every spelling of the name.
+            if (!ReferenceEquals(name, KnownHeaders.TransferEncoding)) continue;
             var list = field.AsSpan();
             foreach (var range in list.Split(','))
             {
@@ -305,11 +309,12 @@ internal struct Http1RequestReader
     /// 1*DIGIT only (no sign, hex or spaces inside); repeated or listed values must all agree (RFC 9110 §8.6).
     /// Leading zeros are fine; a value past <see cref="long.MaxValue"/> is not.
     /// </summary>
-    internal static bool TryParseContentLength(IReadOnlyList<string> fields, out long length)
+    internal static bool TryParseContentLength(HttpHeaders headers, out long length)
     {
         length = -1;
-        foreach (var field in fields)
+        foreach (var (name, field) in headers)
         {
+            if (!ReferenceEquals(name, KnownHeaders.ContentLength)) continue;
             var list = field.AsSpan();
             foreach (var range in list.Split(','))
             {
