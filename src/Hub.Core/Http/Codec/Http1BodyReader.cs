@@ -168,10 +168,13 @@ internal struct Http1BodyReader
         }
         if (i == 0) return false;
         var ext = line[i..];
+        if (ext.IsEmpty) return true;
         foreach (var c in ext)
             if (c != (byte)'\t' && (c < 0x20 || c == 0x7F)) return false;
+        // BWS is allowed only before a ";" (RFC 9112 §7.1.1): "5 " alone is not a chunk-size line, and parsers
+        // that disagree about such lines are what request smuggling feeds on.
         ext = ext.TrimStart(" \t"u8);
-        return ext.IsEmpty || ext[0] == (byte)';';
+        return !ext.IsEmpty && ext[0] == (byte)';';
     }
 
     private static bool IsValidFieldLine(ReadOnlySpan<byte> line)

@@ -134,6 +134,7 @@ public sealed class Http1RequestReaderRejectionTests
     [InlineData("+5\r\nhello\r\n0\r\n\r\n", nameof(RejectionReason.InvalidChunk))]
     [InlineData(" 5\r\nhello\r\n0\r\n\r\n", nameof(RejectionReason.InvalidChunk))]
     [InlineData("5 5\r\nhello\r\n0\r\n\r\n", nameof(RejectionReason.InvalidChunk))]
+    [InlineData("5 \r\nhello\r\n0\r\n\r\n", nameof(RejectionReason.InvalidChunk))]
     [InlineData("\r\nhello\r\n0\r\n\r\n", nameof(RejectionReason.InvalidChunk))]
     [InlineData("10000000000000000\r\n", nameof(RejectionReason.InvalidChunk))]
     [InlineData("ffffffffffffffffffff\r\n", nameof(RejectionReason.InvalidChunk))]
