@@ -134,6 +134,8 @@ internal struct Http1BodyReader
                     var lf = rest.IndexOf((byte)'\n');
                     if (lf < 0)
                         return rest.Length > MaxChunkLine ? Fail(RejectionReason.InvalidChunk, out reason) : BodyReadStatus.NeedMoreData;
+                    // The same line limit whether the line arrived whole or not, so chunking never changes the outcome.
+                    if (lf > MaxChunkLine) return Fail(RejectionReason.InvalidChunk, out reason);
                     var line = rest[..lf];
                     if (!line.IsEmpty && line[^1] == (byte)'\r') line = line[..^1];
                     consumed += lf + 1;

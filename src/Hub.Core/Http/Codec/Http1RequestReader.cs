@@ -29,6 +29,9 @@ internal struct Http1RequestReader
     private int _scanPos;
     private int _scanFields;
 
+    // The request line of the buffered head passed CheckRequestLine (it is judged once, as soon as it is complete).
+    private bool _lineChecked;
+
     public Http1RequestReader(HttpSettings settings)
     {
         _maxLine = settings.MaxRequestLineSize;
@@ -37,6 +40,7 @@ internal struct Http1RequestReader
         _maxBody = settings.MaxRequestBodySize;
         _scanPos = 0;
         _scanFields = 0;
+        _lineChecked = false;
     }
 
     /// <summary>Forget scan progress; call after a head was consumed or the buffer was compacted.</summary>
@@ -44,6 +48,7 @@ internal struct Http1RequestReader
     {
         _scanPos = 0;
         _scanFields = 0;
+        _lineChecked = false;
     }
 
     /// <summary>Leading empty lines (RFC 9112 §2.2: a server SHOULD ignore at least one) that can be dropped now.</summary>
@@ -76,6 +81,14 @@ internal struct Http1RequestReader
         if (bareCr) return Reject(RejectionReason.MalformedRequestLine, out reason);
         if (line.Length > _maxLine) return Reject(RejectionReason.RequestLineTooLong, out reason);
 
+        // The request line is judged as soon as it is complete, not when the whole head is: a bad line followed
+        // by slowly dribbled headers is refused at once, and the verdict never depends on how the bytes were split.
+        if (!_lineChecked)
+        {
+            if (CheckRequestLine(line, out reason) == ReadStatus.Invalid) return ReadStatus.Invalid;
+            _lineChecked = true;
+        }
+
         // Header section: scan for the empty line that ends it, within the byte and field limits.
         var headersStart = lineEnd + 1;
         var end = FindHeadEnd(input, headersStart, out var sectionEnd, out var fieldCount);
@@ -107,6 +120,30 @@ internal struct Http1RequestReader
         var sp = input.IndexOf((byte)' ');
         var method = sp >= 0 ? input[..sp] : cr >= 0 ? input[..cr] : input;
         return CheckMethod(method, sp, out reason);
+    }
+
+    /// <summary>
+    /// request-line = method SP request-target SP HTTP-version (RFC 9112 §3), checked without allocating. The
+    /// target's form (origin, absolute, asterisk) is checked when the head is parsed.
+    /// </summary>
+    private static ReadStatus CheckRequestLine(ReadOnlySpan<byte> line, out RejectionReason reason)
+    {
+        var sp1 = line.IndexOf((byte)' ');
+        if (CheckMethod(sp1 < 0 ? line : line[..sp1], sp1, out reason) == ReadStatus.Invalid) return ReadStatus.Invalid;
+        if (sp1 < 0) return Reject(RejectionReason.MalformedRequestLine, out reason);
+        var rest = line[(sp1 + 1)..];
+        var sp2 = rest.IndexOf((byte)' ');
+        if (sp2 <= 0) return Reject(RejectionReason.MalformedRequestLine, out reason);
+        foreach (var c in rest[..sp2])
+            if (!HttpChars.IsTargetChar(c)) return Reject(RejectionReason.MalformedRequestLine, out reason);
+
+        // HTTP-version = "HTTP/" DIGIT "." DIGIT; 1.x (x>1) is served as 1.1, other majors get 505.
+        var version = rest[(sp2 + 1)..];
+        if (version.Length != 8 || !version.StartsWith("HTTP/"u8) || version[6] != (byte)'.'
+            || !char.IsAsciiDigit((char)version[5]) || !char.IsAsciiDigit((char)version[7]))
+            return Reject(RejectionReason.MalformedRequestLine, out reason);
+        if (version[5] != (byte)'1') return Reject(RejectionReason.UnsupportedVersion, out reason);
+        return ReadStatus.Done;
     }
 
     /// <summary>
@@ -155,25 +192,13 @@ internal struct Http1RequestReader
     {
         head = null;
 
-        // request-line = method SP request-target SP HTTP-version (RFC 9112 §3)
+        // The line passed CheckRequestLine: method SP request-target SP HTTP/1.x.
         var sp1 = line.IndexOf((byte)' ');
-        if (CheckMethod(sp1 < 0 ? line : line[..sp1], sp1, out reason) == ReadStatus.Invalid) return ReadStatus.Invalid;
-        if (sp1 < 0) return Reject(RejectionReason.MalformedRequestLine, out reason);
         var methodBytes = line[..sp1];
         var rest = line[(sp1 + 1)..];
         var sp2 = rest.IndexOf((byte)' ');
-        if (sp2 <= 0) return Reject(RejectionReason.MalformedRequestLine, out reason);
         var targetBytes = rest[..sp2];
-        var versionBytes = rest[(sp2 + 1)..];
-        foreach (var c in targetBytes)
-            if (!HttpChars.IsTargetChar(c)) return Reject(RejectionReason.MalformedRequestLine, out reason);
-
-        // HTTP-version = "HTTP/" DIGIT "." DIGIT; 1.x (x>1) is served as 1.1, other majors get 505.
-        if (versionBytes.Length != 8 || !versionBytes.StartsWith("HTTP/"u8) || versionBytes[6] != (byte)'.'
-            || !char.IsAsciiDigit((char)versionBytes[5]) || !char.IsAsciiDigit((char)versionBytes[7]))
-            return Reject(RejectionReason.MalformedRequestLine, out reason);
-        if (versionBytes[5] != (byte)'1') return Reject(RejectionReason.UnsupportedVersion, out reason);
-        var version = versionBytes[7] == (byte)'0' ? HttpVersion.Http10 : HttpVersion.Http11;
+        var version = rest[^1] == (byte)'0' ? HttpVersion.Http10 : HttpVersion.Http11;
 
         var method = KnownMethods.Intern(methodBytes);
         var target = Encoding.ASCII.GetString(targetBytes);

@@ -102,6 +102,17 @@ public sealed class Http1BodyReaderTests
     }
 
     [Fact]
+    public void Refuses_a_trailer_line_over_4_KiB_whether_or_not_its_end_has_arrived()
+    {
+        var settings = TestSettings.Small with { MaxRequestHeadersTotalSize = 64 * 1024 };
+        var line = "X-Long: " + new string('t', 5000);
+        using var whole = DecoderDriver.Run(settings, [Requests.Bytes(Chunked + "0\r\n" + line + "\r\n\r\n")]);
+        using var partial = DecoderDriver.Run(settings, [Requests.Bytes(Chunked + "0\r\n" + line)]);
+        Assert.Equal(RejectionReason.InvalidChunk, whole.Rejection);
+        Assert.Equal(RejectionReason.InvalidChunk, partial.Rejection);
+    }
+
+    [Fact]
     public void Refuses_a_chunk_size_line_that_never_ends()
     {
         using var d = DecoderDriver.Run(TestSettings.Small, [Requests.Bytes(Chunked + "5;" + new string('x', 5000))]);

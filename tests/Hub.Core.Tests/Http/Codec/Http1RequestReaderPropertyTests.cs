@@ -61,6 +61,62 @@ public sealed class Http1RequestReaderPropertyTests
             Assert.Equal(whole.Requests[0].Body, bytewise.Requests[0].Body);
         }, iter: 100);
 
+    [Fact]
+    public void Never_throws_and_accepts_or_refuses_mutated_requests_the_same_way_however_they_are_split()
+    {
+        // Bytes that matter to the grammar, and a few that must never appear.
+        var interesting = Gen.OneOfConst("\r\n \t:;,=\"0aZ/?%#@[]"u8.ToArray().Concat(new byte[] { 0, 1, 0x7F, 0x80, 0xFF }).ToArray());
+        var mutation = Gen.Select(Gen.Int[0, 2], Gen.Double[0, 1], interesting, (kind, at, b) => (kind, at, b));
+        var settings = Gen.OneOfConst(TestSettings.Default, TestSettings.Small with { MaxRequestLineSize = 128 });
+
+        Gen.Select(RequestGen.Pipeline, mutation.Array[1, 6], settings)
+            .Select((requests, mutations, s) => (Bytes: Mutate(requests.SelectMany(r => r.Render()).ToArray(), mutations), Settings: s))
+            .SelectMany(t => RequestGen.Cuts(t.Bytes.Length).Select(cuts => (t.Bytes, t.Settings, cuts)))
+            .Sample(t =>
+            {
+                using var whole = DecoderDriver.Run(t.Settings, [t.Bytes]);
+                using var split = DecoderDriver.Run(t.Settings, Requests.SplitAt(t.Bytes, t.cuts));
+                using var bytewise = DecoderDriver.Run(t.Settings, t.Bytes.Select(b => new[] { b }));
+                foreach (var other in new[] { split, bytewise })
+                {
+                    var what = $"input \"{Escape(t.Bytes)}\" cut at [{string.Join(",", t.cuts)}]: whole {whole.Rejection}, " +
+                               $"{(other == split ? "split" : "bytewise")} {other.Rejection}";
+                    Assert.True(whole.Rejection is null == other.Rejection is null, what);
+                    Assert.True(whole.Requests.Count == other.Requests.Count, what);
+                    for (var i = 0; i < whole.Requests.Count; i++)
+                    {
+                        Assert.Equal(HeadText.Of(whole.Requests[i].Head), HeadText.Of(other.Requests[i].Head));
+                        Assert.Equal(whole.Requests[i].Body, other.Requests[i].Body);
+                    }
+                }
+            }, iter: 1000);
+    }
+
+    private static string Escape(byte[] bytes) => string.Concat(bytes.Select(b => b switch
+    {
+        (byte)'\r' => "\\r",
+        (byte)'\n' => "\\n",
+        (byte)'\t' => "\\t",
+        < 0x20 or >= 0x7F => $"\\x{b:X2}",
+        _ => ((char)b).ToString(),
+    }));
+
+    private static byte[] Mutate(byte[] input, (int Kind, double At, byte Byte)[] mutations)
+    {
+        var bytes = input.ToList();
+        foreach (var (kind, at, b) in mutations)
+        {
+            var i = Math.Min((int)(at * bytes.Count), bytes.Count - 1);
+            switch (kind)
+            {
+                case 0: bytes[i] = b; break;
+                case 1: bytes.Insert(i, b); break;
+                default: if (bytes.Count > 1) bytes.RemoveAt(i); break;
+            }
+        }
+        return bytes.ToArray();
+    }
+
     private static void AssertMatches(GeneratedRequest expected, DecodedRequest actual)
     {
         var head = actual.Head;

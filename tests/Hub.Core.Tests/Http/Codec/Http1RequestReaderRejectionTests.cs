@@ -252,6 +252,18 @@ public sealed class Http1RequestReaderRejectionTests
         Assert.Equal(2, fed.BytesFed);
     }
 
+    [Theory]
+    [InlineData(";\r\nHost: a\r\n", nameof(RejectionReason.InvalidMethod))]
+    [InlineData("GET / HTTP/2.0\r\nHost: a\r\n", nameof(RejectionReason.UnsupportedVersion))]
+    [InlineData("GET /\u0001 HTTP/1.1\r\nHost: a\r\n", nameof(RejectionReason.MalformedRequestLine))]
+    [InlineData("GET / HTTP/1.1 x\r\n", nameof(RejectionReason.MalformedRequestLine))]
+    public void Rejects_a_bad_request_line_as_soon_as_it_is_complete_without_waiting_for_the_headers(string input, string reasonName)
+    {
+        // Found by the mutation property: the verdict used to wait for the end of the head when the bytes came
+        // at once, but came early when they trickled in.
+        AssertRejectedEverywhere(TestSettings.Default, input, Enum.Parse<RejectionReason>(reasonName));
+    }
+
     [Fact]
     public void Rejects_a_bare_CR_in_the_request_line_before_the_line_ends()
     {
