@@ -76,8 +76,9 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
         public void OnUpstreamFinish()
         {
             // The peer closed its side. Whatever complete requests are buffered are still answered (they
-            // were sent before the FIN); a partial one is dropped.
-            if (_buffer.IsEmpty) CompleteStage();
+            // were sent before the FIN); a partial one is dropped. A body whose last byte has been handed out
+            // still owes its End, even with nothing left in the buffer.
+            if (_buffer.IsEmpty && !(_inBody && _body.IsDone)) CompleteStage();
             else if (IsAvailable(_stage.Out)) TryEmit();
         }
 

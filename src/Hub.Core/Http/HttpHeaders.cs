@@ -74,11 +74,23 @@ public sealed class HttpHeaders : IEnumerable<KeyValuePair<string, string>>
         _fields.Add(new(name, value));
     }
 
-    public bool Remove(string name) =>
-        _fields.RemoveAll(f => string.Equals(f.Key, name, StringComparison.OrdinalIgnoreCase)) > 0;
+    public bool Remove(string name)
+    {
+        // A plain loop instead of RemoveAll(lambda): no closure or delegate per call.
+        var removed = false;
+        for (var i = _fields.Count - 1; i >= 0; i--)
+        {
+            if (!string.Equals(_fields[i].Key, name, StringComparison.OrdinalIgnoreCase)) continue;
+            _fields.RemoveAt(i);
+            removed = true;
+        }
+        return removed;
+    }
 
     public void Clear() => _fields.Clear();
 
-    public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => _fields.GetEnumerator();
+    /// <summary>A struct enumerator, so <c>foreach</c> over the headers (every response written) allocates nothing.</summary>
+    public List<KeyValuePair<string, string>>.Enumerator GetEnumerator() => _fields.GetEnumerator();
+    IEnumerator<KeyValuePair<string, string>> IEnumerable<KeyValuePair<string, string>>.GetEnumerator() => GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -18,7 +18,8 @@ internal static class UrlEncoding
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> ParseQuery(string query)
     {
         if (string.IsNullOrEmpty(query)) return Empty;
-        var result = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        // Values are Lists typed as IReadOnlyList, so the dictionary is returned as built, with no second copy.
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var range in query.AsSpan().Split('&'))
         {
             var pair = query[range];
@@ -26,10 +27,10 @@ internal static class UrlEncoding
             var eq = pair.IndexOf('=');
             var name = DecodeComponent(eq < 0 ? pair : pair[..eq]);
             var value = eq < 0 ? "" : DecodeComponent(pair[(eq + 1)..]);
-            if (!result.TryGetValue(name, out var list)) result[name] = list = new List<string>(1);
-            list.Add(value);
+            if (result.TryGetValue(name, out var list)) ((List<string>)list).Add(value);
+            else result[name] = new List<string>(1) { value };
         }
-        return result.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.Ordinal);
+        return result;
     }
 
     private static string Decode(string raw, bool plusIsSpace)

@@ -134,6 +134,8 @@ internal struct Http1BodyReader
                     var lf = rest.IndexOf((byte)'\n');
                     if (lf < 0)
                         return rest.Length > MaxChunkLine ? Fail(RejectionReason.InvalidChunk, out reason) : BodyReadStatus.NeedMoreData;
+                    // The same line limit whether the line arrived whole or not, so chunking never changes the outcome.
+                    if (lf > MaxChunkLine) return Fail(RejectionReason.InvalidChunk, out reason);
                     var line = rest[..lf];
                     if (!line.IsEmpty && line[^1] == (byte)'\r') line = line[..^1];
                     consumed += lf + 1;
@@ -161,16 +163,20 @@ internal struct Http1BodyReader
         var i = 0;
         while (i < line.Length && HttpChars.IsHexDigit(line[i]))
         {
-            if (i >= 15) return false; // > 60 bits: refuse before it overflows
+            // Refuse a size past 63 bits before it overflows (leading zeros are harmless).
+            if (size > long.MaxValue >> 4) return false;
             size = (size << 4) | (uint)HttpChars.HexValue(line[i]);
             i++;
         }
         if (i == 0) return false;
         var ext = line[i..];
+        if (ext.IsEmpty) return true;
         foreach (var c in ext)
             if (c != (byte)'\t' && (c < 0x20 || c == 0x7F)) return false;
+        // BWS is allowed only before a ";" (RFC 9112 §7.1.1): "5 " alone is not a chunk-size line, and parsers
+        // that disagree about such lines are what request smuggling feeds on.
         ext = ext.TrimStart(" \t"u8);
-        return ext.IsEmpty || ext[0] == (byte)';';
+        return !ext.IsEmpty && ext[0] == (byte)';';
     }
 
     private static bool IsValidFieldLine(ReadOnlySpan<byte> line)

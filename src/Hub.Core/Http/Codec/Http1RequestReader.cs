@@ -29,6 +29,9 @@ internal struct Http1RequestReader
     private int _scanPos;
     private int _scanFields;
 
+    // The request line of the buffered head passed CheckRequestLine (it is judged once, as soon as it is complete).
+    private bool _lineChecked;
+
     public Http1RequestReader(HttpSettings settings)
     {
         _maxLine = settings.MaxRequestLineSize;
@@ -37,6 +40,7 @@ internal struct Http1RequestReader
         _maxBody = settings.MaxRequestBodySize;
         _scanPos = 0;
         _scanFields = 0;
+        _lineChecked = false;
     }
 
     /// <summary>Forget scan progress; call after a head was consumed or the buffer was compacted.</summary>
@@ -44,6 +48,7 @@ internal struct Http1RequestReader
     {
         _scanPos = 0;
         _scanFields = 0;
+        _lineChecked = false;
     }
 
     /// <summary>Leading empty lines (RFC 9112 §2.2: a server SHOULD ignore at least one) that can be dropped now.</summary>
@@ -76,6 +81,14 @@ internal struct Http1RequestReader
         if (bareCr) return Reject(RejectionReason.MalformedRequestLine, out reason);
         if (line.Length > _maxLine) return Reject(RejectionReason.RequestLineTooLong, out reason);
 
+        // The request line is judged as soon as it is complete, not when the whole head is: a bad line followed
+        // by slowly dribbled headers is refused at once, and the verdict never depends on how the bytes were split.
+        if (!_lineChecked)
+        {
+            if (CheckRequestLine(line, out reason) == ReadStatus.Invalid) return ReadStatus.Invalid;
+            _lineChecked = true;
+        }
+
         // Header section: scan for the empty line that ends it, within the byte and field limits.
         var headersStart = lineEnd + 1;
         var end = FindHeadEnd(input, headersStart, out var sectionEnd, out var fieldCount);
@@ -95,16 +108,53 @@ internal struct Http1RequestReader
     }
 
     /// <summary>
-    /// Rejects hopeless input before a whole line arrives: a method with a non-token byte, or an HTTP/2
-    /// connection preface, need not wait for more bytes.
+    /// Rejects hopeless input before a whole line arrives: a bare CR, a method with a non-token byte, or a line
+    /// starting with a space need not wait for more bytes. A CR as the last byte buffered may still be the first
+    /// half of a CRLF (even of an empty line before the request), so it waits.
     /// </summary>
     private static ReadStatus EarlyCheck(ReadOnlySpan<byte> input, out RejectionReason reason)
     {
         reason = default;
+        var cr = input.IndexOf((byte)'\r');
+        if (cr >= 0 && cr < input.Length - 1) return Reject(RejectionReason.MalformedRequestLine, out reason);
         var sp = input.IndexOf((byte)' ');
-        var method = sp < 0 ? input : input[..sp];
+        var method = sp >= 0 ? input[..sp] : cr >= 0 ? input[..cr] : input;
+        return CheckMethod(method, sp, out reason);
+    }
+
+    /// <summary>
+    /// request-line = method SP request-target SP HTTP-version (RFC 9112 §3), checked without allocating. The
+    /// target's form (origin, absolute, asterisk) is checked when the head is parsed.
+    /// </summary>
+    private static ReadStatus CheckRequestLine(ReadOnlySpan<byte> line, out RejectionReason reason)
+    {
+        var sp1 = line.IndexOf((byte)' ');
+        if (CheckMethod(sp1 < 0 ? line : line[..sp1], sp1, out reason) == ReadStatus.Invalid) return ReadStatus.Invalid;
+        if (sp1 < 0) return Reject(RejectionReason.MalformedRequestLine, out reason);
+        var rest = line[(sp1 + 1)..];
+        var sp2 = rest.IndexOf((byte)' ');
+        if (sp2 <= 0) return Reject(RejectionReason.MalformedRequestLine, out reason);
+        foreach (var c in rest[..sp2])
+            if (!HttpChars.IsTargetChar(c)) return Reject(RejectionReason.MalformedRequestLine, out reason);
+
+        // HTTP-version = "HTTP/" DIGIT "." DIGIT; 1.x (x>1) is served as 1.1, other majors get 505.
+        var version = rest[(sp2 + 1)..];
+        if (version.Length != 8 || !version.StartsWith("HTTP/"u8) || version[6] != (byte)'.'
+            || !char.IsAsciiDigit((char)version[5]) || !char.IsAsciiDigit((char)version[7]))
+            return Reject(RejectionReason.MalformedRequestLine, out reason);
+        if (version[5] != (byte)'1') return Reject(RejectionReason.UnsupportedVersion, out reason);
+        return ReadStatus.Done;
+    }
+
+    /// <summary>
+    /// method = token (RFC 9110 §9.1), then one SP. The same order of checks whole or in part, so a request gets
+    /// the same reason however it is split.
+    /// </summary>
+    private static ReadStatus CheckMethod(ReadOnlySpan<byte> method, int sp, out RejectionReason reason)
+    {
+        reason = default;
         foreach (var c in method)
-            if (!HttpChars.IsToken(c)) return Reject(c == (byte)'\r' ? RejectionReason.MalformedRequestLine : RejectionReason.InvalidMethod, out reason);
+            if (!HttpChars.IsToken(c)) return Reject(RejectionReason.InvalidMethod, out reason);
         if (sp == 0) return Reject(RejectionReason.MalformedRequestLine, out reason);
         return ReadStatus.NeedMoreData;
     }
@@ -142,25 +192,13 @@ internal struct Http1RequestReader
     {
         head = null;
 
-        // request-line = method SP request-target SP HTTP-version (RFC 9112 §3)
+        // The line passed CheckRequestLine: method SP request-target SP HTTP/1.x.
         var sp1 = line.IndexOf((byte)' ');
-        if (sp1 <= 0) return Reject(sp1 == 0 ? RejectionReason.MalformedRequestLine : RejectionReason.InvalidMethod, out reason);
         var methodBytes = line[..sp1];
-        if (!HttpChars.IsToken(methodBytes)) return Reject(RejectionReason.InvalidMethod, out reason);
         var rest = line[(sp1 + 1)..];
         var sp2 = rest.IndexOf((byte)' ');
-        if (sp2 <= 0) return Reject(RejectionReason.MalformedRequestLine, out reason);
         var targetBytes = rest[..sp2];
-        var versionBytes = rest[(sp2 + 1)..];
-        foreach (var c in targetBytes)
-            if (!HttpChars.IsTargetChar(c)) return Reject(RejectionReason.MalformedRequestLine, out reason);
-
-        // HTTP-version = "HTTP/" DIGIT "." DIGIT; 1.x (x>1) is served as 1.1, other majors get 505.
-        if (versionBytes.Length != 8 || !versionBytes.StartsWith("HTTP/"u8) || versionBytes[6] != (byte)'.'
-            || !char.IsAsciiDigit((char)versionBytes[5]) || !char.IsAsciiDigit((char)versionBytes[7]))
-            return Reject(RejectionReason.MalformedRequestLine, out reason);
-        if (versionBytes[5] != (byte)'1') return Reject(RejectionReason.UnsupportedVersion, out reason);
-        var version = versionBytes[7] == (byte)'0' ? HttpVersion.Http10 : HttpVersion.Http11;
+        var version = rest[^1] == (byte)'0' ? HttpVersion.Http10 : HttpVersion.Http11;
 
         var method = KnownMethods.Intern(methodBytes);
         var target = Encoding.ASCII.GetString(targetBytes);
@@ -171,6 +209,8 @@ internal struct Http1RequestReader
         var hostCount = 0;
         string? hostValue = null;
         var hostValid = true;
+        var teCount = 0;
+        var clCount = 0;
         while (!section.IsEmpty)
         {
             var lf = section.IndexOf((byte)'\n');
@@ -196,6 +236,8 @@ internal struct Http1RequestReader
                 hostValue = valueString;
                 hostValid &= HttpChars.IsValidHost(value);
             }
+            else if (ReferenceEquals(nameString, KnownHeaders.TransferEncoding)) teCount++;
+            else if (ReferenceEquals(nameString, KnownHeaders.ContentLength)) clCount++;
         }
 
         // Host (RFC 9112 §3.2): exactly one on 1.1; never more than one; always well-formed.
@@ -206,21 +248,19 @@ internal struct Http1RequestReader
         // Framing (RFC 9112 §6.3).
         var framing = BodyFraming.None;
         long contentLength = 0;
-        var te = headers.GetAll(KnownHeaders.TransferEncoding);
-        var cl = headers.GetAll(KnownHeaders.ContentLength);
-        if (te.Count > 0)
+        if (teCount > 0)
         {
             // Both present is a request-smuggling vector: refuse rather than pick one.
-            if (cl.Count > 0) return Reject(RejectionReason.ConflictingFraming, out reason);
+            if (clCount > 0) return Reject(RejectionReason.ConflictingFraming, out reason);
             // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message means faulty framing.
             if (version == HttpVersion.Http10) return Reject(RejectionReason.InvalidTransferEncoding, out reason);
-            var te_ = ValidateTransferEncoding(te);
-            if (te_ != null) return Reject(te_.Value, out reason);
+            var teProblem = ValidateTransferEncoding(headers);
+            if (teProblem != null) return Reject(teProblem.Value, out reason);
             framing = BodyFraming.Chunked;
         }
-        else if (cl.Count > 0)
+        else if (clCount > 0)
         {
-            if (!TryParseContentLength(cl, out contentLength)) return Reject(RejectionReason.InvalidContentLength, out reason);
+            if (!TryParseContentLength(headers, out contentLength)) return Reject(RejectionReason.InvalidContentLength, out reason);
             if (contentLength > _maxBody) return Reject(RejectionReason.BodyTooLarge, out reason);
             if (contentLength > 0) framing = BodyFraming.ContentLength;
         }
@@ -231,12 +271,11 @@ internal struct Http1RequestReader
             : headers.HasToken(KnownHeaders.Connection, "keep-alive") && !headers.HasToken(KnownHeaders.Connection, "close");
 
         // Expect (RFC 9110 §10.1.1): 100-continue is honoured on 1.1, ignored on 1.0; anything else is 417.
+        // Every Expect line and list element counts: "100-continue" on one line does not excuse "x" on another.
         var expectContinue = false;
-        var expect = headers.Get(KnownHeaders.Expect);
-        if (expect is not null && version == HttpVersion.Http11)
+        if (version == HttpVersion.Http11 && headers.Contains(KnownHeaders.Expect))
         {
-            if (!expect.Trim().Equals("100-continue", StringComparison.OrdinalIgnoreCase))
-                return Reject(RejectionReason.UnsupportedExpectation, out reason);
+            if (!OnlyContinueExpected(headers)) return Reject(RejectionReason.UnsupportedExpectation, out reason);
             expectContinue = framing != BodyFraming.None;
         }
 
@@ -261,46 +300,80 @@ internal struct Http1RequestReader
         return ReadStatus.Done;
     }
 
-    /// <summary>Chunked must be the final coding and appear once; other codings are not implemented (501).</summary>
-    private static RejectionReason? ValidateTransferEncoding(IReadOnlyList<string> fields)
+    /// <summary>
+    /// Chunked must be the final coding and appear once; other codings are not implemented (501). Walks the lists
+    /// in place: no split arrays or lists for the common single "chunked".
+    /// </summary>
+    private static RejectionReason? ValidateTransferEncoding(HttpHeaders headers)
     {
-        var codings = new List<string>(2);
-        foreach (var field in fields)
-            foreach (var part in field.Split(','))
+        var count = 0;
+        var lastIsChunked = false;
+        var chunkedNotLast = false;
+        foreach (var (name, field) in headers)
+        {
+            // Names from the reader are interned, so a reference check finds every spelling of the name.
+            if (!ReferenceEquals(name, KnownHeaders.TransferEncoding)) continue;
+            var list = field.AsSpan();
+            foreach (var range in list.Split(','))
             {
-                var coding = part.Trim(' ', '\t');
+                var coding = list[range].Trim(" \t");
                 // Parameters (";q=…") are not allowed on transfer codings in requests we accept.
-                if (coding.Length == 0 || !HttpChars.IsToken(coding)) return RejectionReason.InvalidTransferEncoding;
-                codings.Add(coding);
+                if (!HttpChars.IsToken(coding)) return RejectionReason.InvalidTransferEncoding;
+                // A coding after chunked means chunked was not last; chunked twice is malformed too.
+                chunkedNotLast |= lastIsChunked;
+                lastIsChunked = coding.Equals("chunked", StringComparison.OrdinalIgnoreCase);
+                count++;
             }
-        if (codings.Count == 0) return RejectionReason.InvalidTransferEncoding;
-        if (!codings[^1].Equals("chunked", StringComparison.OrdinalIgnoreCase)) return RejectionReason.InvalidTransferEncoding;
-        if (codings.Count == 1) return null;
-        // chunked twice is malformed; gzip/deflate/compress before it are real codings we do not implement.
-        for (var i = 0; i < codings.Count - 1; i++)
-            if (codings[i].Equals("chunked", StringComparison.OrdinalIgnoreCase)) return RejectionReason.InvalidTransferEncoding;
-        return RejectionReason.UnsupportedTransferCoding;
+        }
+        if (count == 0 || !lastIsChunked || chunkedNotLast) return RejectionReason.InvalidTransferEncoding;
+        // gzip/deflate/compress before chunked are real codings we do not implement.
+        return count == 1 ? null : RejectionReason.UnsupportedTransferCoding;
     }
 
-    /// <summary>1*DIGIT only (no sign, hex or spaces inside); repeated or listed values must all agree (RFC 9110 §8.6).</summary>
-    internal static bool TryParseContentLength(IReadOnlyList<string> fields, out long length)
+    /// <summary>
+    /// 1*DIGIT only (no sign, hex or spaces inside); repeated or listed values must all agree (RFC 9110 §8.6).
+    /// Leading zeros are fine; a value past <see cref="long.MaxValue"/> is not.
+    /// </summary>
+    internal static bool TryParseContentLength(HttpHeaders headers, out long length)
     {
         length = -1;
-        foreach (var field in fields)
-            foreach (var part in field.Split(','))
+        foreach (var (name, field) in headers)
+        {
+            if (!ReferenceEquals(name, KnownHeaders.ContentLength)) continue;
+            var list = field.AsSpan();
+            foreach (var range in list.Split(','))
             {
-                var s = part.AsSpan().Trim(" \t");
-                if (s.IsEmpty || s.Length > 18) return false;
+                var s = list[range].Trim(" \t");
+                if (s.IsEmpty) return false;
                 long v = 0;
                 foreach (var c in s)
                 {
                     if (c is < '0' or > '9') return false;
-                    v = v * 10 + (c - '0');
+                    var digit = c - '0';
+                    if (v > (long.MaxValue - digit) / 10) return false;
+                    v = v * 10 + digit;
                 }
                 if (length >= 0 && v != length) return false;
                 length = v;
             }
+        }
         return length >= 0;
+    }
+
+    /// <summary>Expect = #expectation (RFC 9110 §10.1.1); we meet only "100-continue". Empty elements are skipped.</summary>
+    private static bool OnlyContinueExpected(HttpHeaders headers)
+    {
+        foreach (var (name, value) in headers)
+        {
+            if (!ReferenceEquals(name, KnownHeaders.Expect)) continue;
+            var list = value.AsSpan();
+            foreach (var range in list.Split(','))
+            {
+                var e = list[range].Trim(" \t");
+                if (!e.IsEmpty && !e.Equals("100-continue", StringComparison.OrdinalIgnoreCase)) return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>origin-form, absolute-form (http/https) or "*" for OPTIONS (RFC 9112 §3.2).</summary>

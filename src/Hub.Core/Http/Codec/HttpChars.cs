@@ -31,9 +31,11 @@ internal static class HttpChars
         return true;
     }
 
-    public static bool IsToken(string s)
+    public static bool IsToken(string s) => IsToken(s.AsSpan());
+
+    public static bool IsToken(ReadOnlySpan<char> s)
     {
-        if (s.Length == 0) return false;
+        if (s.IsEmpty) return false;
         foreach (var c in s) if (c > 0xFF || !Token[c]) return false;
         return true;
     }

@@ -29,20 +29,36 @@ internal static class KnownHeaders
     private static readonly string[] Names =
     [
         Host, ContentLength, ContentType, TransferEncoding, Connection, Expect, Upgrade, Cookie, AcceptEncoding,
-        "Accept", "Accept-Language", "User-Agent", "Referer", "Origin", "Authorization", "Cache-Control", "Pragma",
-        "If-None-Match", "If-Modified-Since", "X-Forwarded-For", "X-Forwarded-Proto", "X-Real-IP", "X-Requested-With",
-        "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol",
-        "Last-Event-ID", "Range", "Keep-Alive", "TE", "Trailer", "X-XSRFToken", "X-CSRFToken",
+        ContentEncoding, "Accept", "Accept-Language", "Accept-Charset", "User-Agent", "Referer", "Origin",
+        "Authorization", "Cache-Control", "Pragma", "If-None-Match", "If-Modified-Since", "If-Match",
+        "If-Unmodified-Since", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded", "X-Real-IP",
+        "X-Requested-With", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions",
+        "Sec-WebSocket-Protocol", "Last-Event-ID", "Range", "Keep-Alive", "TE", "Trailer", "X-XSRFToken",
+        "X-CSRFToken",
+        // What current browsers send on every navigation, so a typical request allocates no name strings.
+        "Upgrade-Insecure-Requests", "Sec-Fetch-Site", "Sec-Fetch-Mode", "Sec-Fetch-Dest", "Sec-Fetch-User",
+        "Sec-CH-UA", "Sec-CH-UA-Mobile", "Sec-CH-UA-Platform", "DNT", "Priority",
     ];
 
-    private static readonly byte[][] NameBytes = Names.Select(Encoding.ASCII.GetBytes).ToArray();
+    // Names grouped by length: a parsed name is compared only with the few known names of its own length.
+    private static readonly string[][] ByLength = BuildByLength();
 
-    /// <summary>The shared instance for a known name, else a new string.</summary>
+    /// <summary>The shared instance for a known name (any letter case), else a new string.</summary>
     public static string Intern(ReadOnlySpan<byte> name)
     {
-        for (var i = 0; i < NameBytes.Length; i++)
-            if (NameBytes[i].Length == name.Length && System.Text.Ascii.EqualsIgnoreCase(NameBytes[i], name)) return Names[i];
+        if (name.Length < ByLength.Length)
+            foreach (var candidate in ByLength[name.Length])
+                if (Ascii.EqualsIgnoreCase(name, candidate)) return candidate;
         return Encoding.ASCII.GetString(name);
+    }
+
+    private static string[][] BuildByLength()
+    {
+        var max = 0;
+        foreach (var n in Names) max = Math.Max(max, n.Length);
+        var buckets = new string[max + 1][];
+        for (var len = 0; len <= max; len++) buckets[len] = Array.FindAll(Names, n => n.Length == len);
+        return buckets;
     }
 }
 
