@@ -56,7 +56,8 @@ public sealed record ServerSettings(
             Backlog: ConfigReader.Int(c, path, "backlog", 1, int.MaxValue),
             MaxConnections: ConfigReader.IntOrUnlimited(c, path, "max-connections"),
             MaxUnackedWriteBytes: ConfigReader.Bytes(c, path, "max-unacked-write-bytes", 1),
-            LingerTimeout: ConfigReader.Duration(c, path, "linger-timeout"));
+            // The transport schedules a timer with it: an endless linger would hold a closed socket forever.
+            LingerTimeout: ConfigReader.Duration(c, path, "linger-timeout", allowInfinite: false));
         return s;
     }
 
