@@ -77,3 +77,10 @@ public sealed class SocketText(Socket socket)
 
     private static string Escape(string s) => s.Replace("\r", "\\r").Replace("\n", "\\n");
 }
+
+/// <summary>An HttpClient that keeps no cookie jar, so each test sends exactly the Cookie header it means to.</summary>
+public static class CookielessClient
+{
+    public static HttpClient For(Hub.Integration.Tests.Support.TestServer server) =>
+        new(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = server.BaseUri, Timeout = TimeSpan.FromSeconds(30) };
+}
