@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Text;
+using System.Threading.Channels;
 
 namespace Hub.Integration.Tests.Handlers;
 
@@ -12,18 +13,29 @@ public sealed class Probe
 {
     private readonly ConcurrentQueue<string> _events = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _signals = new();
+    private readonly Channel<string> _stream = Channel.CreateUnbounded<string>();
 
     public IReadOnlyList<string> Events => _events.ToArray();
 
     /// <summary>Records an event and completes whoever waits for <paramref name="name"/>.</summary>
     public void Record(string name, string detail = "")
     {
-        _events.Enqueue(detail.Length == 0 ? name : $"{name}:{detail}");
+        var text = detail.Length == 0 ? name : $"{name}:{detail}";
+        _events.Enqueue(text);
+        _stream.Writer.TryWrite(text);
         Signal(name).TrySetResult(detail);
     }
 
     /// <summary>The detail of event <paramref name="name"/> once it happens (fails after 15 s).</summary>
     public Task<string> WaitFor(string name, TimeSpan? timeout = null) => Signal(name).Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(15));
+
+    /// <summary>The next recorded event, in order, as "name" or "name:detail" (fails after 15 s).</summary>
+    public async Task<string> NextAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
+        try { return await _stream.Reader.ReadAsync(cts.Token); }
+        catch (OperationCanceledException) { throw new TimeoutException($"no further event; so far: {string.Join(", ", Events)}"); }
+    }
 
     public bool Happened(string name) => Signal(name).Task.IsCompleted;
 
