@@ -132,4 +132,44 @@ public sealed class StreamingResponseTests
         }
         Assert.Equal(4L * 1024 * 1024, total);
     }
+
+    [Fact]
+    public async Task HEAD_of_a_streamed_GET_sends_the_headers_only_and_keeps_the_connection_in_sync()
+    {
+        var probe = new Probe();
+        await using var server = await Start(probe);
+        probe.Open("part 1");
+        probe.Open("part 2");
+        using var conn = await server.ConnectAsync();
+        await conn.SendAsync("HEAD /stream?count=3 HTTP/1.1\r\nHost: t\r\n\r\n");
+        var head = await conn.ReadResponseAsync(headRequest: true);
+        Assert.Equal(200, head.Status);
+        Assert.Empty(head.Body);
+        await probe.WaitFor("flushed 2");
+        await conn.SendAsync("GET /unawaited HTTP/1.1\r\nHost: t\r\n\r\n");
+        var next = await conn.ReadResponseAsync();
+        Assert.Equal(200, next.Status);
+        Assert.EndsWith("49,end", next.BodyText);
+        Assert.Equal("", conn.Unconsumed);
+    }
+
+    [Fact]
+    public async Task An_empty_flush_sends_the_headers_and_the_body_follows_later()
+    {
+        await using var server = await TestServer.StartAsync(r => r.Map<EmptyFlush>("/"));
+        using var conn = await server.ConnectAsync();
+        await conn.SendAsync("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+        var response = await conn.ReadResponseAsync();
+        Assert.Equal("chunked", response.Header("Transfer-Encoding"));
+        Assert.Equal("after", response.BodyText);
+    }
+
+    private sealed class EmptyFlush : RequestHandler
+    {
+        public override async Task GetAsync()
+        {
+            await FlushAsync();
+            Write("after");
+        }
+    }
 }

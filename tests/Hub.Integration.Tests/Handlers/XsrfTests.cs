@@ -85,6 +85,20 @@ public sealed class XsrfTests
     }
 
     [Fact]
+    public async Task The_X_CSRFToken_header_is_accepted_too_but_a_token_without_its_cookie_is_not()
+    {
+        await using var server = await Start();
+        using var client = CookielessClient.For(server);
+        var (cookie, token) = await Fetch(client);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/form") { Content = new StringContent("") };
+        request.Headers.Add("Cookie", "_xsrf=" + cookie);
+        request.Headers.Add("X-CSRFToken", token);
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Post(client, cookie: null, field: token)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Post(client, cookie: null, header: token)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_token_from_another_session_is_403()
     {
         await using var server = await Start();
