@@ -35,13 +35,16 @@ public sealed class RoutePattern
     /// <summary>The pattern as written.</summary>
     public string Source { get; }
 
-    /// <summary>Parses a template ("{name}") or, when the text has regex syntax, a regular expression.</summary>
+    /// <summary>
+    /// Parses a regular expression when the text has regex syntax (groups, classes, quantifiers, anchors), else a
+    /// template: "{name}" parameters and literal text, so "/robots.txt" does not also match "/robotsXtxt".
+    /// </summary>
     public static RoutePattern Parse(string pattern)
     {
         ArgumentException.ThrowIfNullOrEmpty(pattern);
-        if (TemplateParameter.IsMatch(pattern) && !LooksLikeRegex(TemplateParameter.Replace(pattern, "")))
-            return FromTemplate(pattern);
-        return FromRegex(new Regex(pattern, RegexOptions.CultureInvariant));
+        if (!LooksLikeRegex(TemplateParameter.Replace(pattern, ""))) return FromTemplate(pattern);
+        try { return FromRegex(new Regex(pattern, RegexOptions.CultureInvariant)); }
+        catch (ArgumentException e) { throw new ArgumentException($"invalid route pattern '{pattern}': {e.Message}", nameof(pattern), e); }
     }
 
     public static RoutePattern FromRegex(Regex regex)

@@ -18,6 +18,15 @@ public sealed class RoutePatternTests
     }
 
     [Fact]
+    public void A_plain_path_is_literal_text()
+    {
+        var p = RoutePattern.Parse("/robots.txt");
+        Assert.Same(RouteValues.Empty, p.Match("/robots.txt"));
+        Assert.Null(p.Match("/robotsXtxt"));
+        Assert.Equal("/robots.txt", p.Reverse());
+    }
+
+    [Fact]
     public void Template_literals_are_not_regex()
     {
         var p = RoutePattern.Parse("/files/{name}.txt");
@@ -189,7 +198,8 @@ public sealed class RoutePatternTests
     [Fact]
     public void An_invalid_regex_is_refused_when_the_route_is_built()
     {
-        Assert.ThrowsAny<ArgumentException>(() => RoutePattern.Parse("/items/([0-9]+"));
+        var e = Assert.ThrowsAny<ArgumentException>(() => RoutePattern.Parse("/items/([0-9]+"));
+        Assert.Contains("'/items/([0-9]+'", e.Message);
         Assert.ThrowsAny<ArgumentException>(() => RoutePattern.Parse(""));
     }
 }
