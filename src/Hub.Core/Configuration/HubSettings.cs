@@ -114,9 +114,13 @@ public sealed record CompressionSettings(bool Enabled, int MinSize, IReadOnlyLis
 public sealed record SecuritySettings(IReadOnlyList<string> CookieSecrets, TimeSpan SignedCookieMaxAge, bool XsrfCookies)
 {
     internal static SecuritySettings FromConfig(Config c, string path) => new(
-        CookieSecrets: ConfigReader.Strings(c, path, "cookie-secrets"),
+        CookieSecrets: NonEmpty(ConfigReader.Strings(c, path, "cookie-secrets"), path + ".cookie-secrets"),
         SignedCookieMaxAge: ConfigReader.Duration(c, path, "signed-cookie-max-age"),
         XsrfCookies: ConfigReader.Bool(c, path, "xsrf-cookies"));
+
+    // An empty HMAC key signs as well as any other: anyone could forge the cookies, so refuse it.
+    private static IReadOnlyList<string> NonEmpty(IReadOnlyList<string> secrets, string key) =>
+        secrets.Any(string.IsNullOrWhiteSpace) ? throw new ConfigurationException($"{key} may not contain an empty secret") : secrets;
 }
 
 /// <summary>hub.shutdown: graceful stop.</summary>

@@ -128,6 +128,7 @@ public sealed class HubSettingsTests
     [InlineData("hub.http.trusted-proxies = \"127.0.0.1\"", "hub.http.trusted-proxies")]
     [InlineData("hub.security.cookie-secrets = \"only-one\"", "hub.security.cookie-secrets")]
     [InlineData("hub.compression.mime-types { a = b }", "hub.compression.mime-types")]
+    [InlineData("hub.security.cookie-secrets = [\"good\", \"\"]", "hub.security.cookie-secrets")]
     [InlineData("hub.server.port = 65536", "hub.server.port")]
     [InlineData("hub.server.port = -1", "hub.server.port")]
     [InlineData("hub.server.port = 80.5", "hub.server.port")]
