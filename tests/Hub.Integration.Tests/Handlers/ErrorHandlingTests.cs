@@ -73,6 +73,11 @@ public sealed class ErrorHandlingTests
         public override void WriteError(int status, Exception? exception = null) => throw new InvalidOperationException("broken page");
     }
 
+    private sealed class NeedsService(IComparer<string> comparer) : RequestHandler
+    {
+        public override Task GetAsync() { Write(comparer.GetType().Name); return Task.CompletedTask; }
+    }
+
     private sealed class Hello : RequestHandler
     {
         public override Task GetAsync() { Write("hello"); return Task.CompletedTask; }
@@ -83,6 +88,7 @@ public sealed class ErrorHandlingTests
         .Map<FailsAfterFlush>("/late", null, probe)
         .Map<PrepareFinishes>("/prepare", null, probe)
         .Map<BrokenWriteError>("/broken")
+        .Map<NeedsService>("/needs-service")
         .Map<Hello>("/"), hocon);
 
     [Theory]
@@ -211,5 +217,18 @@ public sealed class ErrorHandlingTests
         await conn.SendAsync("DELETE /prepare HTTP/1.1\r\nHost: t\r\n\r\n");
         Assert.Equal(405, (await conn.ReadResponseAsync()).Status);
         Assert.Equal("405", await probe.WaitFor("on finish", TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task A_handler_that_cannot_be_constructed_is_500_and_the_connection_goes_on()
+    {
+        await using var server = await Start(new Probe());
+        using var conn = await server.ConnectAsync();
+        await conn.SendAsync("GET /needs-service HTTP/1.1\r\nHost: t\r\n\r\n");
+        var response = await conn.ReadResponseAsync();
+        Assert.Equal(500, response.Status);
+        Assert.DoesNotContain("comparer", response.BodyText);
+        await conn.SendAsync("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+        Assert.Equal("hello", (await conn.ReadResponseAsync()).BodyText);
     }
 }

@@ -71,8 +71,32 @@ public sealed class StreamingRequestBodyTests
         public long Total => _total;
     }
 
+    /// <summary>Rejects the upload on its first slice, as a handler checking a file header would.</summary>
+    [StreamRequestBody]
+    private sealed class Picky(Probe probe) : RequestHandler
+    {
+        public override Task DataReceivedAsync(ReadOnlyMemory<byte> chunk)
+        {
+            probe.Record("slice", chunk.Length.ToString());
+            throw new HttpError(415);
+        }
+
+        public override Task PostAsync()
+        {
+            probe.Record("post");
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class Hello : RequestHandler
+    {
+        public override Task GetAsync() { Write("hello"); return Task.CompletedTask; }
+    }
+
     private static Task<TestServer> Start(Probe probe, string hocon = "") => TestServer.StartAsync(r => r
         .Map<Upload>("/upload", null, probe)
+        .Map<Picky>("/picky", null, probe)
+        .Map<Hello>("/")
         .Map<SlowUpload>("/slow", null, probe), hocon);
 
     [Fact]
@@ -185,5 +209,20 @@ public sealed class StreamingRequestBodyTests
         Assert.DoesNotContain(probe.Events, e => e.StartsWith("post", StringComparison.Ordinal));
         // The server goes on serving others.
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await server.GetOnFreshConnectionAsync("/nothing-here")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_HttpError_from_DataReceivedAsync_answers_at_once_and_the_rest_of_the_body_is_skipped()
+    {
+        var probe = new Probe();
+        await using var server = await Start(probe);
+        using var conn = await server.ConnectAsync();
+        await conn.SendAsync("POST /picky HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nhello");
+        var response = await conn.ReadResponseAsync();
+        Assert.Equal(415, response.Status);
+        await conn.SendAsync("world");
+        await conn.SendAsync("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+        Assert.Equal("hello", (await conn.ReadResponseAsync()).BodyText);
+        Assert.Equal(["slice:5"], probe.Events);
     }
 }
