@@ -11,7 +11,8 @@ public abstract partial class RequestHandler
 
     /// <summary>
     /// Sets a cookie whose value is timestamped and signed with the first of hub.security.cookie-secrets
-    /// (HMAC-SHA256), so the client can read but not forge it (Tornado's set_signed_cookie).
+    /// (HMAC-SHA256), so the client can read but not forge it (Tornado's set_signed_cookie). The cookie's Max-Age
+    /// is <paramref name="maxAge"/>, by default hub.security.signed-cookie-max-age (infinite: a session cookie).
     /// </summary>
     public void SetSignedCookie(string name, string value, TimeSpan? maxAge = null, string? path = "/",
         bool httpOnly = true, bool secure = false, SameSiteMode sameSite = SameSiteMode.Lax) =>
@@ -114,7 +115,8 @@ internal static class SignedValue
         if (fields.Count != 4 || fields[2] != name) return null;
         if (!long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ts)) return null;
         var age = now - DateTimeOffset.FromUnixTimeSeconds(ts);
-        if (age > maxAge || age < TimeSpan.FromMinutes(-5)) return null;
+        // Infinite (hub.security.signed-cookie-max-age = infinite) is -1 ms: it means "no age limit", not "expired".
+        if ((maxAge != Timeout.InfiniteTimeSpan && age > maxAge) || age < TimeSpan.FromMinutes(-5)) return null;
         try { return Encoding.UTF8.GetString(Convert.FromBase64String(fields[3])); }
         catch (FormatException) { return null; }
     }

@@ -11,7 +11,10 @@ internal static class ConfigReader
 {
     public static string String(Config c, string path, string key, bool allowEmpty = false)
     {
-        var v = Require(c, path, key).GetString();
+        var value = Require(c, path, key);
+        // Akka's GetString turns a list or an object into "", which would hide the mistake.
+        if (!value.IsString()) throw Error(path, key, "must be a string");
+        var v = value.GetString();
         if (!allowEmpty && string.IsNullOrWhiteSpace(v)) throw Error(path, key, "must not be empty");
         return v ?? "";
     }
@@ -69,12 +72,16 @@ internal static class ConfigReader
         return Bytes(c, path, key, 1024);
     }
 
-    /// <summary>A positive duration; "infinite"/"off" map to <see cref="Timeout.InfiniteTimeSpan"/>.</summary>
-    public static TimeSpan Duration(Config c, string path, string key)
+    /// <summary>
+    /// A positive duration; where <paramref name="allowInfinite"/>, "infinite"/"off" map to
+    /// <see cref="Timeout.InfiniteTimeSpan"/> (every reader of such a key must treat that value as "no limit").
+    /// </summary>
+    public static TimeSpan Duration(Config c, string path, string key, bool allowInfinite = true)
     {
         var value = Require(c, path, key);
         var raw = value.GetString()?.Trim();
-        if (raw is "infinite" or "off") return Timeout.InfiniteTimeSpan;
+        if (raw is "infinite" or "off")
+            return allowInfinite ? Timeout.InfiniteTimeSpan : throw Error(path, key, $"must be a finite duration, was '{raw}'");
         TimeSpan v;
         try { v = value.GetTimeSpan(); }
         catch (Exception) { throw Error(path, key, $"must be a duration such as 30s, was '{raw}'"); }
@@ -85,6 +92,9 @@ internal static class ConfigReader
     public static IReadOnlyList<string> Strings(Config c, string path, string key)
     {
         var value = Require(c, path, key);
+        // Akka's GetStringList reads a lone string as an empty list: `trusted-proxies = "10.0.0.1"` would silently
+        // trust nobody. (An empty list "[]" reports neither IsString nor IsArray, so test for what it is not.)
+        if (value.IsString() || value.IsObject()) throw Error(path, key, "must be a list of strings, such as [\"a\", \"b\"]");
         try { return value.GetStringList().ToArray(); }
         catch (Exception) { throw Error(path, key, "must be a list of strings"); }
     }

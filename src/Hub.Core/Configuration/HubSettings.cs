@@ -68,7 +68,8 @@ public sealed record ServerSettings(
             Backlog: ConfigReader.Int(c, path, "backlog", 1, int.MaxValue),
             MaxConnections: ConfigReader.IntOrUnlimited(c, path, "max-connections"),
             MaxUnackedWriteBytes: ConfigReader.Bytes(c, path, "max-unacked-write-bytes", 1),
-            LingerTimeout: ConfigReader.Duration(c, path, "linger-timeout"))
+            // The transport schedules a timer with it: an endless linger would hold a closed socket forever.
+            LingerTimeout: ConfigReader.Duration(c, path, "linger-timeout", allowInfinite: false))
         {
             SocketSendBuffer = ConfigReader.BytesOrAuto(c, path, "socket-send-buffer"),
             SocketReceiveBuffer = ConfigReader.BytesOrAuto(c, path, "socket-receive-buffer"),
@@ -129,9 +130,13 @@ public sealed record CompressionSettings(bool Enabled, int MinSize, IReadOnlyLis
 public sealed record SecuritySettings(IReadOnlyList<string> CookieSecrets, TimeSpan SignedCookieMaxAge, bool XsrfCookies)
 {
     internal static SecuritySettings FromConfig(Config c, string path) => new(
-        CookieSecrets: ConfigReader.Strings(c, path, "cookie-secrets"),
+        CookieSecrets: NonEmpty(ConfigReader.Strings(c, path, "cookie-secrets"), path + ".cookie-secrets"),
         SignedCookieMaxAge: ConfigReader.Duration(c, path, "signed-cookie-max-age"),
         XsrfCookies: ConfigReader.Bool(c, path, "xsrf-cookies"));
+
+    // An empty HMAC key signs as well as any other: anyone could forge the cookies, so refuse it.
+    private static IReadOnlyList<string> NonEmpty(IReadOnlyList<string> secrets, string key) =>
+        secrets.Any(string.IsNullOrWhiteSpace) ? throw new ConfigurationException($"{key} may not contain an empty secret") : secrets;
 }
 
 /// <summary>hub.shutdown: graceful stop.</summary>

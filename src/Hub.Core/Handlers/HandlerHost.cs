@@ -18,6 +18,7 @@ internal sealed class HandlerHost
     private PooledBufferWriter? _body;
     private bool _closeNotified;
     private bool _completed;
+    private bool _clientGone;
     private readonly CancellationTokenRegistration _closedRegistration;
 
     public HandlerHost(RequestHandler handler, HandlerContext ctx)
@@ -61,13 +62,23 @@ internal sealed class HandlerHost
             await RunAsync(prepare: true).ConfigureAwait(true);
             return;
         }
-        if (request.Head.ExpectContinue) _ctx.Bridge.Tell(new Server.ConnectionProtocol.Outbound(
-            HttpOutbound.Continue.Instance, null, false, false), _ctx.Self);
         if (Streams)
         {
+            // Tornado order: prepare sees the head first, so it can refuse (auth, quota) before the upload starts.
+            // A response from prepare goes to a client never told to continue, which may not send the body: such a
+            // connection cannot be reused, so it is marked for closing while prepare runs.
+            var closeBefore = _ctx.CloseAfterResponse;
+            if (request.Head.ExpectContinue) _ctx.CloseAfterResponse = true;
             await HookAsync(_handler.PrepareAsync).ConfigureAwait(true);
-            if (_handler.IsFinished || ResponseDone) await CompleteAsync().ConfigureAwait(true);
+            if (_handler.IsFinished || ResponseDone)
+            {
+                await CompleteAsync().ConfigureAwait(true);
+                return;
+            }
+            _ctx.CloseAfterResponse = closeBefore;
         }
+        if (request.Head.ExpectContinue) _ctx.Bridge.Tell(new Server.ConnectionProtocol.Outbound(
+            HttpOutbound.Continue.Instance, null, false, false), _ctx.Self);
     }
 
     /// <summary>A slice of body: handed to a streaming handler, else buffered (bounded by max-request-body-size).</summary>
@@ -103,7 +114,8 @@ internal sealed class HandlerHost
     /// <summary>The client went away mid-request: Tornado's on_connection_close, once.</summary>
     public void NotifyConnectionClosed()
     {
-        if (_closeNotified || ResponseDone) return;
+        // A response cut short because the client left still counts as "closed mid-request".
+        if (_closeNotified || (ResponseDone && !_clientGone)) return;
         _closeNotified = true;
         try { _handler.OnConnectionClose(); }
         catch (Exception e) { _ctx.Log.Error(e, "[{0}] OnConnectionClose failed", _ctx.ConnectionId); }
@@ -187,6 +199,7 @@ internal sealed class HandlerHost
             case ConnectionClosedException:
             case OperationCanceledException when _ctx.Signals.Closed.IsCancellationRequested:
                 // The client left; there is nobody to answer.
+                _clientGone = true;
                 if (!_ctx.ResponseComplete) _ctx.AbortResponse();
                 break;
             default:

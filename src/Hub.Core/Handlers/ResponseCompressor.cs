@@ -41,7 +41,7 @@ internal sealed class ResponseCompressor
         // The choice depends on Accept-Encoding whether or not we compress this time: caches must know.
         AddVary(headers);
         if (length is { } n && n < settings.MinSize) return null;
-        if (ReferenceEquals(request.Method, Http.Codec.KnownMethods.Head)) return null;
+        if (request.Method == Http.Codec.KnownMethods.Head) return null;
         var coding = Negotiate(request.Headers.GetCombined("Accept-Encoding"));
         if (coding is null) return null;
         headers.Set("Content-Encoding", coding);

@@ -15,27 +15,36 @@ public sealed class RoutePattern
 
     private readonly Regex _regex;
     private readonly string[] _groupNames;
+    // Group numbers in the order their '(' appears in the pattern: the order of RouteValues.Positional.
+    private readonly int[] _positionalGroups;
     // For reverse URLs: literal pieces between captures, when the pattern is simple enough to reverse.
     private readonly List<string>? _reverseParts;
+    // Per capture of a template: true for {*rest}, whose '/' separators are kept when reversing.
+    private readonly bool[]? _catchAll;
 
-    private RoutePattern(string source, Regex regex, List<string>? reverseParts)
+    private RoutePattern(string source, Regex regex, List<string>? reverseParts, bool[]? catchAll = null)
     {
         Source = source;
         _regex = regex;
         _reverseParts = reverseParts;
+        _catchAll = catchAll;
         _groupNames = regex.GetGroupNames().Where(n => !int.TryParse(n, out _)).ToArray();
+        _positionalGroups = GroupsInPatternOrder(regex);
     }
 
     /// <summary>The pattern as written.</summary>
     public string Source { get; }
 
-    /// <summary>Parses a template ("{name}") or, when the text has regex syntax, a regular expression.</summary>
+    /// <summary>
+    /// Parses a regular expression when the text has regex syntax (groups, classes, quantifiers, anchors), else a
+    /// template: "{name}" parameters and literal text, so "/robots.txt" does not also match "/robotsXtxt".
+    /// </summary>
     public static RoutePattern Parse(string pattern)
     {
         ArgumentException.ThrowIfNullOrEmpty(pattern);
-        if (TemplateParameter.IsMatch(pattern) && !LooksLikeRegex(TemplateParameter.Replace(pattern, "")))
-            return FromTemplate(pattern);
-        return FromRegex(new Regex(pattern, RegexOptions.CultureInvariant));
+        if (!LooksLikeRegex(TemplateParameter.Replace(pattern, ""))) return FromTemplate(pattern);
+        try { return FromRegex(new Regex(pattern, RegexOptions.CultureInvariant)); }
+        catch (ArgumentException e) { throw new ArgumentException($"invalid route pattern '{pattern}': {e.Message}", nameof(pattern), e); }
     }
 
     public static RoutePattern FromRegex(Regex regex)
@@ -52,6 +61,7 @@ public sealed class RoutePattern
     {
         var sb = new StringBuilder("^");
         var parts = new List<string>();
+        var catchAlls = new List<bool>();
         var last = 0;
         foreach (Match m in TemplateParameter.Matches(template))
         {
@@ -59,13 +69,20 @@ public sealed class RoutePattern
             sb.Append(Regex.Escape(literal));
             parts.Add(literal);
             var catchAll = m.Groups[1].Value == "*";
+            // .NET accepts a repeated group name and keeps only the last capture: refuse it instead.
+            if (TemplateParameter.Matches(template[..m.Index]).Any(earlier => earlier.Groups[2].Value == m.Groups[2].Value))
+                throw new ArgumentException($"route template '{template}' names '{m.Groups[2].Value}' twice", nameof(template));
+            catchAlls.Add(catchAll);
             sb.Append("(?<").Append(m.Groups[2].Value).Append('>').Append(catchAll ? ".*" : "[^/]+").Append(')');
             last = m.Index + m.Length;
         }
         var tail = template[last..];
         sb.Append(Regex.Escape(tail)).Append('$');
         parts.Add(tail);
-        return new RoutePattern(template, new Regex(sb.ToString(), RegexOptions.CultureInvariant | RegexOptions.Compiled), parts);
+        Regex regex;
+        try { regex = new Regex(sb.ToString(), RegexOptions.CultureInvariant | RegexOptions.Compiled); }
+        catch (ArgumentException e) { throw new ArgumentException($"invalid route template '{template}': {e.Message}", nameof(template), e); }
+        return new RoutePattern(template, regex, parts, catchAlls.ToArray());
     }
 
     /// <summary>Matches the raw (still percent-encoded) path; captures are decoded.</summary>
@@ -76,12 +93,9 @@ public sealed class RoutePattern
         if (m.Groups.Count == 1) return RouteValues.Empty;
         var named = new Dictionary<string, string>(_groupNames.Length, StringComparer.Ordinal);
         foreach (var name in _groupNames) named[name] = UrlEncoding.DecodePath(m.Groups[name].Value);
-        // .NET numbers unnamed groups before named ones; positional values follow the path order instead.
-        var groups = new Group[m.Groups.Count - 1];
-        for (var i = 1; i < m.Groups.Count; i++) groups[i - 1] = m.Groups[i];
-        Array.Sort(groups, static (a, b) => a.Index.CompareTo(b.Index));
-        var positional = new string[groups.Length];
-        for (var i = 0; i < groups.Length; i++) positional[i] = UrlEncoding.DecodePath(groups[i].Value);
+        // A group that did not take part in the match (optional) yields "".
+        var positional = new string[_positionalGroups.Length];
+        for (var i = 0; i < positional.Length; i++) positional[i] = UrlEncoding.DecodePath(m.Groups[_positionalGroups[i]].Value);
         return new RouteValues(positional, named);
     }
 
@@ -95,7 +109,13 @@ public sealed class RoutePattern
         for (var i = 0; i < args.Length; i++)
         {
             var value = Convert.ToString(args[i], System.Globalization.CultureInfo.InvariantCulture) ?? "";
-            sb.Append(Uri.EscapeDataString(value)).Append(_reverseParts[i + 1]);
+            // Every reserved character is escaped (Match decodes it back), except the separators of a {*rest}
+            // capture, which is a path on purpose.
+            if (_catchAll is not null && _catchAll[i])
+                sb.AppendJoin('/', value.Split('/').Select(Uri.EscapeDataString));
+            else
+                sb.Append(Uri.EscapeDataString(value));
+            sb.Append(_reverseParts[i + 1]);
         }
         return sb.ToString();
     }
@@ -121,7 +141,13 @@ public sealed class RoutePattern
             }
             if (c == '(')
             {
-                if (depth == 0) { parts.Add(sb.ToString()); sb.Clear(); }
+                if (depth == 0)
+                {
+                    // Only capturing groups take an argument; (?:…), look-arounds and inline options would not.
+                    if (i + 1 < p.Length && p[i + 1] == '?' && NamedGroupAt(p, i) is null) return null;
+                    parts.Add(sb.ToString());
+                    sb.Clear();
+                }
                 depth++;
                 continue;
             }
@@ -140,5 +166,56 @@ public sealed class RoutePattern
         if (depth != 0) return null;
         parts.Add(sb.ToString());
         return parts;
+    }
+
+    /// <summary>
+    /// Capture group numbers ordered by where each group opens in the pattern. .NET numbers unnamed groups before
+    /// named ones, and an optional group that did not match has no position, so neither the numbering nor the match
+    /// index gives the path order. Falls back to numbering order if the pattern defeats this scan.
+    /// </summary>
+    private static int[] GroupsInPatternOrder(Regex regex)
+    {
+        var numbers = regex.GetGroupNumbers().Where(n => n != 0).ToArray();
+        var p = regex.ToString();
+        var order = new List<int>(numbers.Length);
+        var unnamed = 0;
+        var inClass = false;
+        for (var i = 0; i < p.Length; i++)
+        {
+            var c = p[i];
+            if (c == '\\') { i++; continue; }
+            if (inClass) { if (c == ']') inClass = false; continue; }
+            if (c == '[')
+            {
+                inClass = true;
+                if (i + 1 < p.Length && p[i + 1] == '^') i++;
+                if (i + 1 < p.Length && p[i + 1] == ']') i++; // a leading ']' is literal
+                continue;
+            }
+            if (c != '(') continue;
+            if (i + 1 < p.Length && p[i + 1] == '?')
+            {
+                if (NamedGroupAt(p, i) is { } name && regex.GroupNumberFromName(name) is var n and > 0) order.Add(n);
+                continue;
+            }
+            order.Add(++unnamed);
+        }
+        var consistent = order.Count == numbers.Length && order.Order().SequenceEqual(numbers.Order());
+        return consistent ? order.ToArray() : numbers;
+    }
+
+    /// <summary>The name of a "(?&lt;name&gt;" or "(?'name'" group opening at <paramref name="open"/>, else null.</summary>
+    private static string? NamedGroupAt(string p, int open)
+    {
+        if (open + 3 >= p.Length || p[open + 1] != '?') return null;
+        var q = p[open + 2];
+        if (q is not ('<' or '\'')) return null;
+        if (q == '<' && p[open + 3] is '=' or '!') return null; // look-behind
+        var close = p.IndexOf(q == '<' ? '>' : '\'', open + 3);
+        if (close < 0) return null;
+        var name = p[(open + 3)..close];
+        var dash = name.IndexOf('-'); // balancing group "(?<name-other>": captures as name
+        if (dash >= 0) name = name[..dash];
+        return name.Length == 0 ? null : name;
     }
 }

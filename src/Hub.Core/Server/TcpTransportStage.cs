@@ -7,8 +7,10 @@ namespace Hub.Server;
 
 /// <summary>
 /// The Akka.IO edge of a connection: its stage actor is the registered handler of the Akka.IO connection, so
-/// bytes never pass through the connection actor's mailbox. Reads are pulled (one ResumeReading per downstream
-/// pull: no demand, no read, and TCP pushes back on the client). Writes are coalesced under an Ack window: one
+/// bytes never pass through the connection actor's mailbox. Reads are pulled with a read-ahead of one: a read is
+/// outstanding whenever no received chunk is waiting for downstream, so a client that closes while its request
+/// is being handled is noticed at once (ConnectionClosed fires), and at most one chunk is held when downstream
+/// is busy — then nothing more is read and TCP pushes back on the client. Writes are coalesced under an Ack window: one
 /// Tcp.Write in flight, whatever arrives meanwhile is concatenated and sent as one batch when the Ack comes, and
 /// upstream is pulled only while fewer than max-unacked-write-bytes are outstanding.
 ///
@@ -48,6 +50,7 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
         private readonly TcpTransportStage _stage;
         private StageActor? _self;
         private ByteString _pending = ByteString.Empty;
+        private ByteString? _held;
         private int _inFlight;
         private bool _reading;
         private bool _peerClosed;
@@ -75,7 +78,13 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
 
         public void OnPull()
         {
-            if (!_reading && !_peerClosed) ResumeReading();
+            if (_held is { } held)
+            {
+                _held = null;
+                Push(_stage.Out, held);
+                if (_peerClosed) Complete(_stage.Out);
+            }
+            if (!_reading && !_peerClosed && _held is null) ResumeReading();
         }
 
         public void OnDownstreamFinish(Exception cause)
@@ -116,7 +125,15 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
                         if (_closing) ResumeReading();
                         return;
                     }
-                    Push(_stage.Out, received.Data);
+                    if (IsAvailable(_stage.Out))
+                    {
+                        Push(_stage.Out, received.Data);
+                        ResumeReading(); // read ahead, to see a FIN while the request is handled
+                    }
+                    else
+                    {
+                        _held = _held is null ? received.Data : _held.Concat(received.Data);
+                    }
                     return;
 
                 case WriteAck:
@@ -135,7 +152,8 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
                     _peerClosed = true;
                     _reading = false;
                     if (_closing) { Finish(); return; }
-                    Complete(_stage.Out);
+                    // Bytes still held go downstream first; completion follows them.
+                    if (_held is null) Complete(_stage.Out);
                     if (IsClosed(_stage.In) && _inFlight == 0) BeginClose();
                     return;
 
