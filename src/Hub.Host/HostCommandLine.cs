@@ -22,7 +22,7 @@ public sealed class HostCommandLine
                                "Configuration layers, highest first: --set, the other flags, --config FILE, hocon/hub.conf, Hub's reference.conf.\n" +
                                "Exit codes: 0 after a graceful stop (SIGINT/SIGTERM), 1 when the server cannot start, 2 for a bad command line.")
         {
-            Port, Bind, Config, Set, ProxyUpstream, MaxBodySize, MaxHeaderSize, IdleTimeout,
+            Port, Bind, Config, Set, ProxyUpstream, MaxBodySize, MaxHeaderSize, IdleTimeout, WsMaxMessageSize,
         };
     }
 
@@ -92,6 +92,13 @@ public sealed class HostCommandLine
             double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : (double?)null),
     };
 
+    public Option<long> WsMaxMessageSize { get; } = new("--ws-max-message-size")
+    {
+        Description = "Largest WebSocket message in bytes; larger closes the socket with 1009 (hub.websocket.max-message-size)",
+        HelpName = "BYTES",
+        CustomParser = r => ParseNumber(r, "--ws-max-message-size", 1, long.MaxValue, "a number of bytes >= 1", ParseLong),
+    };
+
     /// <summary>The options of a parse without errors.</summary>
     public HostOptions Read(ParseResult parse) => new()
     {
@@ -103,6 +110,7 @@ public sealed class HostCommandLine
         MaxBodySize = Given(parse, MaxBodySize) ? parse.GetValue(MaxBodySize) : null,
         MaxHeaderSize = Given(parse, MaxHeaderSize) ? parse.GetValue(MaxHeaderSize) : null,
         IdleTimeout = Given(parse, IdleTimeout) ? TimeSpan.FromSeconds(parse.GetValue(IdleTimeout)) : null,
+        WsMaxMessageSize = Given(parse, WsMaxMessageSize) ? parse.GetValue(WsMaxMessageSize) : null,
     };
 
     /// <summary>One token parsed and range-checked; a bad one becomes a parse error naming the flag.</summary>

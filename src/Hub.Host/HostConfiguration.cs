@@ -63,6 +63,7 @@ public static class HostConfiguration
         if (o.Port is { } port) lines.Add($"hub.server.port = {port}");
         if (o.Bind is { } bind) lines.Add($"hub.server.hostname = {Quote(bind)}");
         if (o.MaxBodySize is { } body) lines.Add($"hub.http.max-request-body-size = {body}");
+        if (o.WsMaxMessageSize is { } ws) lines.Add($"hub.websocket.max-message-size = {ws}");
         if (o.MaxHeaderSize is { } head)
         {
             lines.Add($"hub.http.max-request-line-size = {head}");

@@ -21,6 +21,9 @@ public sealed record HostOptions
     /// <summary>--proxy-upstream: where GET /proxy fetches from; null answers 503.</summary>
     public Uri? ProxyUpstream { get; init; }
 
+    /// <summary>--ws-max-message-size: hub.websocket.max-message-size in bytes.</summary>
+    public long? WsMaxMessageSize { get; init; }
+
     /// <summary>--max-body-size: hub.http.max-request-body-size in bytes.</summary>
     public long? MaxBodySize { get; init; }
 

@@ -30,6 +30,8 @@ public static class DemoApplication
             .Map<ItemsHandler>("/items", name: "items", store)
             .Map<ItemHandler>("/items/{id}", name: "item", store)
             .Map<ProxyHandler>("/proxy", name: null, options)
-            .Map<HealthHandler>("/health", name: null, state));
+            .Map<HealthHandler>("/health", name: null, state)
+            .Map<EchoSocket>("/ws")
+            .Map<ChatSocket>("/chat"));
     }
 }

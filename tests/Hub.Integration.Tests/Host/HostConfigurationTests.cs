@@ -83,6 +83,13 @@ public sealed class HostConfigurationTests
     }
 
     [Fact]
+    public void Ws_max_message_size_sets_the_websocket_message_limit()
+    {
+        var (_, s) = Build(new HostOptions { WsMaxMessageSize = 4096 });
+        Assert.Equal(4096, s.WebSocket.MaxMessageSize);
+    }
+
+    [Fact]
     public void Max_header_size_sets_the_request_line_and_header_limits()
     {
         var (_, s) = Build(new HostOptions { MaxHeaderSize = 2048 });
