@@ -81,6 +81,10 @@ public abstract class WebSocketHandler : RequestHandler
     /// <summary>Pick one of the client's subprotocols, or null for none. Only offered names can be selected.</summary>
     public virtual string? SelectSubprotocol(IReadOnlyList<string> offered) => null;
 
+    /// <summary>Offer permessage-deflate (RFC 7692) to clients that ask for it? Default: hub.websocket.per-message-deflate
+    /// (Tornado's get_compression_options). Costs a compressor and an inflater per socket.</summary>
+    public virtual bool PerMessageDeflate => Settings.WebSocket.PerMessageDeflate;
+
     /// <summary>What happens when this socket's outbound queue is full. Default: hub.websocket.outbound-overflow.</summary>
     public virtual OverflowPolicy OverflowPolicy => Settings.WebSocket.OutboundOverflow;
 
@@ -158,16 +162,26 @@ public abstract class WebSocketHandler : RequestHandler
             SelectedSubprotocol = chosen;
             headers.Add("Sec-WebSocket-Protocol", chosen);
         }
+        DeflateParameters? deflate = null;
+        if (PerMessageDeflate && NegotiateDeflate() is { } negotiated)
+        {
+            deflate = negotiated.Parameters;
+            headers.Add("Sec-WebSocket-Extensions", negotiated.Response);
+        }
         foreach (var (name, value) in ResponseHeaders)
             if (name.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase)) headers.Add(name, value);
 
         var response = new HttpOutbound.Head(101, null, headers, ResponseFraming.NoBody, 0, ConnectionMode.Upgrade,
             suppressBody: false, Akka.IO.ByteString.Empty, isLast: true);
-        var options = new WebSocketOptions(Settings.WebSocket, OverflowPolicy, Deflate: null);
+        var options = new WebSocketOptions(Settings.WebSocket, OverflowPolicy, deflate);
         Context.SendUpgrade(new WsOutbound.Accept(response, options));
         IsUpgraded = true;
         return RunOpenAsync();
     }
+
+    // Unknown extensions are ignored; an offer that cannot be honoured exactly is declined (no header).
+    private (DeflateParameters Parameters, string Response)? NegotiateDeflate() =>
+        WebSockets.PerMessageDeflate.Negotiate(Request.Headers.GetAll("Sec-WebSocket-Extensions"));
 
     private async Task RunOpenAsync()
     {

@@ -45,6 +45,8 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
         // Frames the stage itself must send (pongs, close replies, pings), ahead of application frames.
         private readonly Queue<ByteString> _control = new(2);
         private MessageReader? _reader;
+        private MessageDeflater? _deflater;
+        private MessageInflater? _inflater;
         private WebSocketOptions? _options;
         private bool _webSocket;
         private bool _closeSent;
@@ -187,7 +189,12 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
             {
                 case WsOutbound.Accept accept:
                     _options = accept.Options;
-                    _reader = new MessageReader(accept.Options.Settings.MaxMessageSize, accept.Options.Settings.MaxFragments);
+                    if (accept.Options.Deflate is { } deflate)
+                    {
+                        _deflater = new MessageDeflater(deflate.ServerNoContextTakeover);
+                        _inflater = new MessageInflater(resetPerMessage: deflate.ClientNoContextTakeover);
+                    }
+                    _reader = new MessageReader(accept.Options.Settings.MaxMessageSize, accept.Options.Settings.MaxFragments, _inflater);
                     _webSocket = true;
                     // The HTTP decoder passes raw bytes from its next pull on.
                     _stage._switch.Switch();
@@ -199,7 +206,7 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
                     return;
                 case WsOutbound.Frame frame:
                     if (_closeSent) { PullFromBridge(); return; }
-                    Push(_stage.OutToHttp, new HttpOutbound.Raw(frame.Prepared.Bytes));
+                    Push(_stage.OutToHttp, new HttpOutbound.Raw(_deflater is null ? frame.Prepared.Bytes : Compress(frame.Prepared)));
                     return;
                 case WsOutbound.Close close:
                     if (!_closeSent) SendClose(close.Code, close.Reason);
@@ -238,6 +245,19 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
             // The actor closed the output (HTTP: Connection: close; WS: connection stopping).
             if (_webSocket && !_closeSent && !_closeReceived) SendClose(CloseCodes.GoingAway, null);
             FinishOutput();
+        }
+
+        /// <summary>
+        /// permessage-deflate is per connection (each has its own compression context), so a shared prepared frame
+        /// is re-framed here as a compressed message with RSV1 set (RFC 7692 §6).
+        /// </summary>
+        private ByteString Compress(PreparedFrame frame)
+        {
+            var compressed = _deflater!.Compress(frame.PayloadToArray());
+            var bytes = new byte[FrameWriter.HeaderLength(compressed.Length) + compressed.Length];
+            var n = FrameWriter.WriteHeader(bytes, frame.IsText ? WsOpcode.Text : WsOpcode.Binary, fin: true, rsv1: true, compressed.Length);
+            compressed.CopyTo(bytes.AsSpan(n));
+            return ByteString.FromBytes(bytes);
         }
 
         private void SendControl(WsOpcode opcode, ReadOnlySpan<byte> payload)
@@ -325,6 +345,7 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
         {
             _buffer.Dispose();
             _reader?.Dispose();
+            _deflater?.Dispose();
             base.PostStop();
         }
     }

@@ -42,17 +42,27 @@ internal sealed class MessageReader : IDisposable
     private int _controlLength;
     private int _validatedUpTo;
 
-    public MessageReader(long maxMessageSize, int maxFragments)
+    private readonly MessageInflater? _inflater;
+    private PooledBufferWriter? _inflated;
+    private bool _compressed;
+    private bool _payloadInflated;
+
+    /// <param name="maxMessageSize">Largest message, compressed or inflated (→ 1009).</param>
+    /// <param name="maxFragments">Most frames per message (→ 1009).</param>
+    /// <param name="inflater">Set when permessage-deflate was negotiated: RSV1 then marks compressed messages.</param>
+    public MessageReader(long maxMessageSize, int maxFragments, MessageInflater? inflater = null)
     {
         _maxMessageSize = maxMessageSize;
         _maxFragments = maxFragments;
+        _inflater = inflater;
     }
 
     /// <summary>Text or binary, for <see cref="MessageReadStatus.Message"/>.</summary>
     public bool IsText { get; private set; }
 
     /// <summary>The message or control payload; valid until the next call to <see cref="Read"/>.</summary>
-    public ReadOnlySpan<byte> Payload => _lastWasControl ? _control.AsSpan(0, _controlLength) : _message.WrittenSpan;
+    public ReadOnlySpan<byte> Payload => _lastWasControl ? _control.AsSpan(0, _controlLength)
+        : _payloadInflated ? _inflated!.WrittenSpan : _message.WrittenSpan;
 
     public ushort CloseCode { get; private set; }
 
@@ -67,6 +77,8 @@ internal sealed class MessageReader : IDisposable
         if (_messageDelivered)
         {
             _message.Clear();
+            _inflated?.Clear();
+            _payloadInflated = false;
             _messageDelivered = false;
         }
         while (true)
@@ -74,7 +86,7 @@ internal sealed class MessageReader : IDisposable
             var rest = input[consumed..];
             if (!_inFrame)
             {
-                var status = FrameReader.TryRead(rest, requireMask: true, allowRsv1: false, out _frame, out var code);
+                var status = FrameReader.TryRead(rest, requireMask: true, allowRsv1: _inflater is not null, out _frame, out var code);
                 if (status == FrameReadStatus.NeedMoreData) return MessageReadStatus.NeedMoreData;
                 if (status == FrameReadStatus.Invalid) return Fail(code);
                 var check = StartFrame();
@@ -104,8 +116,9 @@ internal sealed class MessageReader : IDisposable
                     rest[..take].CopyTo(dest);
                     Masking.Apply(dest, _frame.MaskKey, _framePayloadRead);
                     _message.Advance(take);
-                    // Validate text as it arrives so invalid UTF-8 fails fast (Autobahn 6.4.x).
-                    if (_messageOpcode == WsOpcode.Text)
+                    // Validate text as it arrives so invalid UTF-8 fails fast (Autobahn 6.4.x); compressed text
+                    // can only be checked once inflated.
+                    if (_messageOpcode == WsOpcode.Text && !_compressed)
                     {
                         var fresh = _message.WrittenSpan[_validatedUpTo..];
                         var last = _frame.Fin && _framePayloadRead + take == _frame.PayloadLength;
@@ -122,8 +135,13 @@ internal sealed class MessageReader : IDisposable
             _inFrame = false;
             if (_frame.IsControl) return CompleteControl();
             if (!_frame.Fin) continue;
+            if (_compressed)
+            {
+                var inflated = Inflate();
+                if (inflated != 0) return Fail(inflated);
+            }
             // A code point left open by the last non-empty fragment is an error once the message ends.
-            if (_messageOpcode == WsOpcode.Text && !_utf8.Append([], isFinal: true)) return Fail(CloseCodes.InvalidPayloadData);
+            else if (_messageOpcode == WsOpcode.Text && !_utf8.Append([], isFinal: true)) return Fail(CloseCodes.InvalidPayloadData);
             _inMessage = false;
             IsText = _messageOpcode == WsOpcode.Text;
             _lastWasControl = false;
@@ -138,14 +156,15 @@ internal sealed class MessageReader : IDisposable
         if (_frame.IsControl) return 0;
         if (_frame.Opcode == WsOpcode.Continuation)
         {
-            // §5.4: a continuation needs a message to continue.
-            if (!_inMessage) return CloseCodes.ProtocolError;
+            // §5.4: a continuation needs a message to continue. RFC 7692 §6.1: RSV1 only on a message's first frame.
+            if (!_inMessage || _frame.Rsv1) return CloseCodes.ProtocolError;
         }
         else
         {
             // §5.4: a new data frame may not start inside a fragmented message.
             if (_inMessage) return CloseCodes.ProtocolError;
             _inMessage = true;
+            _compressed = _frame.Rsv1;
             _messageOpcode = _frame.Opcode;
             _fragments = 0;
             _validatedUpTo = 0;
@@ -156,6 +175,19 @@ internal sealed class MessageReader : IDisposable
         if (_fragments > _maxFragments) return CloseCodes.MessageTooBig;
         // Size is checked from the header, before the payload is buffered.
         if (_message.WrittenCount + _frame.PayloadLength > _maxMessageSize) return CloseCodes.MessageTooBig;
+        return 0;
+    }
+
+    /// <summary>Inflates the buffered compressed message; returns a close code on failure, else 0.</summary>
+    private ushort Inflate()
+    {
+        _inflated ??= new PooledBufferWriter(Math.Max(256, _message.WrittenCount * 2));
+        _inflated.Clear();
+        if (!_inflater!.TryInflate(_message.WrittenSpan, _maxMessageSize, _inflated, out var tooBig))
+            return tooBig ? CloseCodes.MessageTooBig : CloseCodes.InvalidPayloadData;
+        _payloadInflated = true;
+        if (_messageOpcode == WsOpcode.Text && !System.Text.Unicode.Utf8.IsValid(_inflated.WrittenSpan))
+            return CloseCodes.InvalidPayloadData;
         return 0;
     }
 
@@ -200,5 +232,10 @@ internal sealed class MessageReader : IDisposable
         return MessageReadStatus.Fail;
     }
 
-    public void Dispose() => _message.Dispose();
+    public void Dispose()
+    {
+        _message.Dispose();
+        _inflated?.Dispose();
+        _inflater?.Dispose();
+    }
 }
