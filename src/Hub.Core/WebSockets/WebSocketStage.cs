@@ -54,6 +54,7 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
         private bool _closedReported;
         private ConnectionInbound? _pendingUp;
         private bool _awaitingPong;
+        private bool _deliverThenStop;
 
         public Logic(WebSocketStage stage) : base(stage.Shape)
         {
@@ -61,7 +62,7 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
             SetHandler(stage.InFromHttp, onPush: OnPushFromHttp, onUpstreamFinish: OnHttpFinished, onUpstreamFailure: FailStage);
             SetHandler(stage.OutToBridge, onPull: OnPullFromBridge, onDownstreamFinish: OnCancelled);
             SetHandler(stage.InFromBridge, onPush: OnPushFromBridge, onUpstreamFinish: OnBridgeFinished, onUpstreamFailure: FailStage);
-            SetHandler(stage.OutToHttp, onPull: OnPullFromHttp, onDownstreamFinish: OnCancelled);
+            SetHandler(stage.OutToHttp, onPull: OnPullFromHttp, onDownstreamFinish: OnTransportGone);
         }
 
         /// <summary>A failure (the actor died) must reach the transport as a failure, so it aborts instead of closing.</summary>
@@ -69,6 +70,22 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
         {
             if (cause is SubscriptionWithCancelException.NonFailureCancellation) CompleteStage();
             else FailStage(cause);
+        }
+
+        /// <summary>
+        /// The socket is gone. A Close report the actor has not taken yet is still delivered (it carries the peer's
+        /// code); everything else stops.
+        /// </summary>
+        private void OnTransportGone(Exception cause)
+        {
+            if (cause is not SubscriptionWithCancelException.NonFailureCancellation || _pendingUp is null || IsClosed(_stage.OutToBridge))
+            {
+                OnCancelled(cause);
+                return;
+            }
+            if (!IsClosed(_stage.InFromHttp)) Cancel(_stage.InFromHttp);
+            if (!IsClosed(_stage.InFromBridge)) Cancel(_stage.InFromBridge);
+            _deliverThenStop = true;
         }
 
         // ---- inbound: HTTP elements, then raw bytes decoded into messages ----
@@ -91,6 +108,7 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
             {
                 _pendingUp = null;
                 Push(_stage.OutToBridge, pending);
+                if (_deliverThenStop) CompleteStage();
                 if (pending is WsInbound.Closed) return;
             }
             if (_webSocket) DecodeFrames();
