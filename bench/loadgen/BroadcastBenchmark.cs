@@ -28,8 +28,11 @@ internal sealed class BroadcastBenchmark
     private readonly int _connectConcurrency;
     private readonly TimeSpan _settleTimeout;
     private readonly TimeSpan _timeout;
+    private readonly ServerProcess? _server;
     private readonly LatencyHistogram _latency = new();
     private readonly TaskCompletionSource _allDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Cancelled when a publisher's own connection fails: its window would never open again.</summary>
+    private readonly CancellationTokenSource _publisherFailed = new();
     private SemaphoreSlim[] _windows = [];
     private int _pending;           // connections that do not have every message yet
     private volatile bool _stopping;
@@ -45,6 +48,7 @@ internal sealed class BroadcastBenchmark
         _connectConcurrency = args.Int("connect-concurrency", 64, 1, 10_000);
         _settleTimeout = TimeSpan.FromSeconds(args.Seconds("settle-timeout", 30, 600));
         _timeout = TimeSpan.FromSeconds(args.Seconds("timeout", 120, 3600));
+        _server = ServerProcess.From(args);
     }
 
     public async Task<int> RunAsync(TextWriter log)
@@ -95,15 +99,16 @@ internal sealed class BroadcastBenchmark
         if (probes < 0)
         {
             var seen = receivers.Count(r => r.LastProbe > 0);
-            log.WriteLine($"error: after {_settleTimeout.TotalSeconds:0} s only {seen} of {receivers.Length} connections had seen a probe; " +
-                          $"{FirstErrors(receivers)}");
+            log.WriteLine($"error: not every connection receives the room after {settle:0.00} s (--settle-timeout " +
+                          $"{_settleTimeout.TotalSeconds:0}): {seen} of {receivers.Length} saw a probe; {FirstErrors(receivers)}");
             return 1;
         }
         log.WriteLine($"broadcast: all {receivers.Length} connections receive ({probes} probes, {settle:0.00} s); " +
                       $"{_publishers} publisher(s) × {_messages} messages of {_payload} bytes, window {_window}");
 
-        using var deadline = new CancellationTokenSource(_timeout);
-        var cpu = CpuMeter.StartNew();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_publisherFailed.Token);
+        deadline.CancelAfter(_timeout);
+        var cpu = CpuMeter.StartNew(_server);
         var firstSend = Stopwatch.GetTimestamp();
         var sends = receivers.Where(r => !r.IsSubscriber).Select(r => Task.Run(() => PublishAsync(r, deadline.Token))).ToArray();
         var sendErrors = new List<string>();
@@ -115,9 +120,11 @@ internal sealed class BroadcastBenchmark
         catch (Exception) when (deadline.IsCancellationRequested || sends.Any(s => s.IsFaulted))
         {
             foreach (var s in sends.Where(s => s.IsFaulted)) sendErrors.Add(s.Exception!.InnerException!.Message);
-            if (deadline.IsCancellationRequested) sendErrors.Add($"not every message arrived within --timeout {_timeout.TotalSeconds:0} s");
+            if (_publisherFailed.IsCancellationRequested) sendErrors.Add("a publisher's connection failed; publishing stopped");
+            else if (deadline.IsCancellationRequested) sendErrors.Add($"not every message arrived within --timeout {_timeout.TotalSeconds:0} s");
         }
-        var (cpuSeconds, cpuPercent) = cpu.Read();
+        var report = new RunReport("broadcast");
+        cpu.Stop(report, log);
 
         var subscribers = receivers.Where(r => r.IsSubscriber).ToArray();
         var lastDelivery = subscribers.Max(r => Volatile.Read(ref r.LastDeliveryAt));
@@ -134,12 +141,25 @@ internal sealed class BroadcastBenchmark
         log.WriteLine($"broadcast: {deliveries} subscriber deliveries in {elapsed:0.000} s = {rate:0} deliveries/s; " +
                       $"publish-to-receive p50 {p50:0.###} ms, p99 {p99:0.###} ms");
         log.WriteLine($"checked on all {receivers.Length} connections: lost {lost}, out of order {outOfOrder}, connections failed {failed}");
-        log.WriteLine($"load generator CPU: {cpuSeconds:0.00} s = {cpuPercent:0.0} % of one core");
         foreach (var e in sendErrors) log.WriteLine("error: " + e);
         if (failed > 0) log.WriteLine("error: " + FirstErrors(receivers));
         var errors = sendErrors.Count + failed + (lost > 0 || outOfOrder > 0 ? 1 : 0);
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT mode=broadcast subscribers={_subscribers} publishers={_publishers} messages={_messages} payload={_payload} window={_window} settle_s={settle:0.00} duration_s={elapsed:0.000} deliveries={deliveries} deliveries_per_s={rate:0.0} p50_ms={p50:0.000} p99_ms={p99:0.000} lost={lost} out_of_order={outOfOrder} failed_connections={failed} errors={errors} loadgen_cpu_s={cpuSeconds:0.00} loadgen_cpu_pct={cpuPercent:0.0}"));
+        report.Add("subscribers", _subscribers);
+        report.Add("publishers", _publishers);
+        report.Add("messages", _messages);
+        report.Add("payload", _payload);
+        report.Add("window", _window);
+        report.Add("settle_s", settle, "0.00");
+        report.Add("duration_s", elapsed, "0.000");
+        report.Add("deliveries", deliveries);
+        report.Add("deliveries_per_s", rate, "0.0");
+        report.Add("p50_ms", p50, "0.000");
+        report.Add("p99_ms", p99, "0.000");
+        report.Add("lost", lost);
+        report.Add("out_of_order", outOfOrder);
+        report.Add("failed_connections", failed);
+        report.Add("errors", errors);
+        report.WriteTo(log);
         return errors == 0 ? 0 : 1;
     }
 
@@ -204,6 +224,7 @@ internal sealed class BroadcastBenchmark
         catch (Exception e) when (!_stopping)
         {
             r.Error = $"connection {r.Index}: {e.GetType().Name}: {e.Message}";
+            if (!r.IsSubscriber) _publisherFailed.Cancel();
             // It will not get the rest: stop waiting for it (the loss shows in the report).
             if (Interlocked.Read(ref r.Received) < perConnection) Finished();
         }

@@ -21,6 +21,7 @@ internal sealed class EchoBenchmark
     private readonly byte[] _prefix;
     private readonly int _connectConcurrency;
     private readonly TimeSpan _timeout;
+    private readonly ServerProcess? _server;
     private readonly LatencyHistogram _latency = new();
     private readonly ConcurrentQueue<string> _errors = new();
     private volatile bool _timedOut;
@@ -35,6 +36,7 @@ internal sealed class EchoBenchmark
         _prefix = Encoding.UTF8.GetBytes(args.String("expect-prefix", ""));
         _connectConcurrency = args.Int("connect-concurrency", 64, 1, 10_000);
         _timeout = TimeSpan.FromSeconds(args.Seconds("timeout", 10, 600));
+        _server = ServerProcess.From(args);
     }
 
     public async Task<int> RunAsync(TextWriter log)
@@ -43,7 +45,7 @@ internal sealed class EchoBenchmark
             .ConfigureAwait(false);
         log.WriteLine($"echo: {_connections} connections, {_payload}-byte text messages, {_duration.TotalSeconds:0.##} s");
 
-        var cpu = CpuMeter.StartNew();
+        var cpu = CpuMeter.StartNew(_server);
         var start = Stopwatch.GetTimestamp();
         var stopAt = start + (long)(_duration.TotalSeconds * Stopwatch.Frequency);
         // A round trip that never completes would hang its loop: past duration + timeout every socket is closed,
@@ -63,7 +65,8 @@ internal sealed class EchoBenchmark
         }
         var counts = await Task.WhenAll(loops).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        var (cpuSeconds, cpuPercent) = cpu.Read();
+        var report = new RunReport("echo");
+        cpu.Stop(report, log);
         await watchdog.DisposeAsync().ConfigureAwait(false);
         if (!_timedOut) await Connector.CloseAllAsync(clients, _connectConcurrency).ConfigureAwait(false);
 
@@ -72,12 +75,18 @@ internal sealed class EchoBenchmark
         var p50 = _latency.Percentile(50) / 1000;
         var p99 = _latency.Percentile(99) / 1000;
         log.WriteLine($"echo: {total} round trips in {elapsed:0.00} s = {rps:0} round trips/s; latency p50 {p50:0.###} ms, p99 {p99:0.###} ms");
-        log.WriteLine($"load generator CPU: {cpuSeconds:0.00} s = {cpuPercent:0.0} % of one core");
         foreach (var e in _errors.Take(10)) log.WriteLine("error: " + e);
         if (_timedOut) log.WriteLine($"error: round trips still open {_timeout.TotalSeconds:0} s after the end; sockets closed");
         var errors = _errors.Count + (_timedOut ? 1 : 0);
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT mode=echo connections={_connections} payload={_payload} duration_s={elapsed:0.000} round_trips={total} rps={rps:0.0} p50_ms={p50:0.000} p99_ms={p99:0.000} errors={errors} loadgen_cpu_s={cpuSeconds:0.00} loadgen_cpu_pct={cpuPercent:0.0}"));
+        report.Add("connections", _connections);
+        report.Add("payload", _payload);
+        report.Add("duration_s", elapsed, "0.000");
+        report.Add("round_trips", total);
+        report.Add("rps", rps, "0.0");
+        report.Add("p50_ms", p50, "0.000");
+        report.Add("p99_ms", p99, "0.000");
+        report.Add("errors", errors);
+        report.WriteTo(log);
         return errors == 0 ? 0 : 1;
     }
 
