@@ -2,7 +2,7 @@
 # Whole-server benchmark harness: builds Release, starts each server in turn pinned to one core, loads it from
 # another core, repeats, and prints medians with min–max and the Hub/peer ratios. See bench/README.md.
 #
-#   bench/run.sh [scenario...]        scenarios: http (default)
+#   bench/run.sh [scenario...]        scenarios: http (default), ws-echo, ws-broadcast
 #
 # Environment (defaults in brackets):
 #   WARMUP [30]        seconds of load before measuring each server (tiered JIT on one core needs ~25 s)
@@ -14,6 +14,7 @@
 #   SERVER_CPU [0]  LOAD_CPU [1]    cores for the server and for the load generator
 #   NO_BUILD [0]       1 = use the existing Release builds
 #   STARTUP_TIMEOUT [60]  seconds a server gets to answer its first request
+#   The WebSocket scenarios add WS_* settings: see bench/ws/scenario.sh and bench/README.md.
 #
 # Every run is bounded (wrk -d, timeouts), uses loopback only, and stops exactly the processes it started, by PID.
 set -euo pipefail
@@ -34,7 +35,18 @@ NO_BUILD=${NO_BUILD:-0}
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-60}
 
 HUB_DLL="$ROOT/src/Hub.Host/bin/Release/net10.0/Hub.Host.dll"
+HUB_PEER_DLL="$BENCH_DIR/peers/hub/bin/Release/net10.0/HubPeer.dll"
 KESTREL_DLL="$BENCH_DIR/peers/kestrel/bin/Release/net10.0/KestrelPeer.dll"
+LOADGEN_DLL="$BENCH_DIR/loadgen/bin/Release/net10.0/LoadGen.dll"
+
+# Which program plays "hub": host = src/Hub.Host (the http scenario), peer = bench/peers/hub (the WebSocket
+# scenarios set it while they run). NEED_* say what to build; FD_NEED is the most sockets a scenario opens at once.
+HUB_VARIANT=host
+NEED_HUB_HOST=0
+NEED_HUB_PEER=0
+NEED_LOADGEN=0
+NEED_WRK=0
+FD_NEED=0
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS_DIR="$BENCH_DIR/results"
@@ -99,7 +111,8 @@ raise_fd_limit() {
     local hard need=0 c
     hard=$(ulimit -Hn)
     ulimit -n "$hard" 2>/dev/null || ulimit -n 1048576 2>/dev/null || true
-    for c in $CONNS; do ((c > need)) && need=$c; done
+    ((NEED_WRK)) && for c in $CONNS; do ((c > need)) && need=$c; done
+    ((FD_NEED > need)) && need=$FD_NEED
     # Headroom for the runtime's own descriptors (assemblies, epoll, pipes).
     (($(ulimit -n) >= need + 256)) || die "open-file limit $(ulimit -n) (hard $hard) too low for $need connections"
 }
@@ -111,12 +124,22 @@ build() {
     local s
     for s in $SERVERS; do
         case $s in
-            hub) log "building Hub.Host (Release)"
-                 dotnet build "$ROOT/src/Hub.Host/Hub.Host.csproj" -c Release -nologo -v quiet ;;
+            hub) if ((NEED_HUB_HOST)); then
+                     log "building Hub.Host (Release)"
+                     dotnet build "$ROOT/src/Hub.Host/Hub.Host.csproj" -c Release -nologo -v quiet
+                 fi
+                 if ((NEED_HUB_PEER)); then
+                     log "building the Hub bench peer (Release)"
+                     dotnet build "$BENCH_DIR/peers/hub/HubPeer.csproj" -c Release -nologo -v quiet
+                 fi ;;
             kestrel) log "building the Kestrel peer (Release)"
                  dotnet build "$BENCH_DIR/peers/kestrel/KestrelPeer.csproj" -c Release -nologo -v quiet ;;
         esac
     done
+    if ((NEED_LOADGEN)); then
+        log "building the WebSocket load generator (Release)"
+        dotnet build "$BENCH_DIR/loadgen/LoadGen.csproj" -c Release -nologo -v quiet
+    fi
 }
 
 # ---- servers --------------------------------------------------------------------------------------------------------
@@ -135,8 +158,13 @@ start_server() {
     port=$(server_port "$name")
     local cmd=()
     case $name in
-        hub) [[ -f $HUB_DLL ]] || die "$HUB_DLL missing (build first)"
-             cmd=(dotnet "$HUB_DLL" --port "$port" --bind 127.0.0.1) ;;
+        hub) if [[ $HUB_VARIANT == peer ]]; then
+                 [[ -f $HUB_PEER_DLL ]] || die "$HUB_PEER_DLL missing (build first)"
+                 cmd=(dotnet "$HUB_PEER_DLL" --port "$port")
+             else
+                 [[ -f $HUB_DLL ]] || die "$HUB_DLL missing (build first)"
+                 cmd=(dotnet "$HUB_DLL" --port "$port" --bind 127.0.0.1)
+             fi ;;
         kestrel) [[ -f $KESTREL_DLL ]] || die "$KESTREL_DLL missing (build first)"
              cmd=(dotnet "$KESTREL_DLL" --port "$port") ;;
     esac
@@ -145,7 +173,8 @@ start_server() {
 
     log "starting $name on 127.0.0.1:$port, pinned to core $SERVER_CPU"
     # taskset execs the server, so $! is the server's own PID (the dotnet host runs the app in-process).
-    taskset -c "$SERVER_CPU" "${cmd[@]}" >"$RUN_DIR/$name.log" 2>&1 &
+    # Appended: a server started again for a later scenario keeps the earlier log.
+    taskset -c "$SERVER_CPU" "${cmd[@]}" >>"$RUN_DIR/$name.log" 2>&1 &
     SERVER_PID=$!
     STARTED+=("$SERVER_PID")
 
@@ -188,6 +217,9 @@ stats() {
         print m, v[1], v[NR] }'
 }
 
+# wrk's version, or "none" when only WebSocket scenarios ran and wrk is not installed.
+wrk_version() { if command -v wrk >/dev/null; then wrk -v 2>&1 | awk 'NR == 1 { print $2 }' || true; else echo none; fi; }
+
 json_string() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
 
 machine_json() {
@@ -195,7 +227,7 @@ machine_json() {
     cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
     kernel=$(uname -r)
     dotnet_version=$(dotnet --version)
-    wrk_version=$(wrk -v 2>&1 | awk 'NR == 1 { print $2 }' || true)
+    wrk_version=$(wrk_version)
     commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
     printf '{"nproc":%s,"cpu_model":%s,"kernel":%s,"dotnet_sdk":%s,"wrk":%s,"commit":%s,"loadavg_at_start":%s}' \
         "$(nproc --all)" "$(json_string "$cpu")" "$(json_string "$kernel")" "$(json_string "$dotnet_version")" \
@@ -207,7 +239,7 @@ machine_md() {
     cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
     printf -- '- date: %s\n- machine: %s cores (%s), kernel %s, .NET SDK %s, wrk %s\n- load average at start: %s\n' \
         "$STAMP" "$(nproc --all)" "$cpu" "$(uname -r)" "$(dotnet --version)" \
-        "$(wrk -v 2>&1 | awk 'NR == 1 { print $2 }' || true)" "$LOADAVG_AT_START"
+        "$(wrk_version)" "$LOADAVG_AT_START"
     printf -- '- server on core %s, load on core %s; warm-up %s s, %s runs of %s s each\n' \
         "$SERVER_CPU" "$LOAD_CPU" "$WARMUP" "$REPEAT" "$DURATION"
 }
@@ -215,30 +247,41 @@ machine_md() {
 # ---- main -----------------------------------------------------------------------------------------------------------
 
 main() {
-    local scenarios=("$@") s
+    local scenarios=("$@") s dir
+    local -A sourced=()
     ((${#scenarios[@]})) || scenarios=(http)
+    # Scenario "a-b" lives in bench/a/scenario.sh and defines a_b_scenario, a_b_report_md and a_b_report_json.
     for s in "${scenarios[@]}"; do
-        [[ -f $BENCH_DIR/$s/scenario.sh ]] || die "unknown scenario '$s' (known: http)"
-        # shellcheck source=/dev/null
-        source "$BENCH_DIR/$s/scenario.sh"
+        dir=${s%%-*}
+        [[ -f $BENCH_DIR/$dir/scenario.sh ]] || die "unknown scenario '$s' (known: http ws-echo ws-broadcast)"
+        if [[ -z ${sourced[$dir]:-} ]]; then
+            # shellcheck source=/dev/null
+            source "$BENCH_DIR/$dir/scenario.sh"
+            sourced[$dir]=1
+        fi
+        declare -F "${s//-/_}_scenario" >/dev/null || die "unknown scenario '$s' (known: http ws-echo ws-broadcast)"
+        case $s in
+            http) NEED_HUB_HOST=1; NEED_WRK=1 ;;
+            ws-*) ws_requirements ;;
+        esac
     done
     for s in $SERVERS; do server_port "$s" >/dev/null; done
 
     require_tools
-    ensure_wrk
+    ((NEED_WRK)) && ensure_wrk
     raise_fd_limit
     mkdir -p "$RUN_DIR"
     build
     LOADAVG_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
     log "load average $LOADAVG_AT_START (the numbers are only meaningful on an otherwise idle machine)"
 
-    for s in "${scenarios[@]}"; do "${s}_scenario"; done
+    for s in "${scenarios[@]}"; do "${s//-/_}_scenario"; done
 
     local md="$RESULTS_DIR/$STAMP.md" json="$RESULTS_DIR/$STAMP.json"
     {
         printf '# Benchmark %s\n\n' "$STAMP"
         machine_md
-        for s in "${scenarios[@]}"; do printf '\n'; "${s}_report_md"; done
+        for s in "${scenarios[@]}"; do printf '\n'; "${s//-/_}_report_md"; done
     } >"$md"
     {
         printf '{"date":%s,"machine":%s,' "$(json_string "$STAMP")" "$(machine_json)"
@@ -249,7 +292,7 @@ main() {
             ((first)) || printf ','
             first=0
             printf '%s:' "$(json_string "$s")"
-            "${s}_report_json"
+            "${s//-/_}_report_json"
         done
         printf '}}\n'
     } >"$json"
