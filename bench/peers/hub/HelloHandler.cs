@@ -5,7 +5,7 @@ public sealed class HelloHandler : Hub.RequestHandler
 {
     public override Task GetAsync()
     {
-        SetHeader("Content-Type", "text/html; charset=UTF-8");
+        SetHeader("Content-Type", "text/plain; charset=UTF-8");
         Write("Hello, world");
         return Task.CompletedTask;
     }

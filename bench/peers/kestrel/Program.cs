@@ -4,7 +4,7 @@ using KestrelPeer;
 // Minimal ASP.NET Core app answering `GET /` like Hub.Host's MainHandler, for bench/run.sh, plus the WebSocket
 // endpoints of bench/ws on ASP.NET Core's built-in WebSockets: /ws echo (EchoEndpoint) and /chat broadcast
 // (ChatEndpoint, ChatRoom, ChatClient: a bounded queue and a single writer per client).
-// Same body and Content-Type as Hub ("Hello, world", text/html; charset=UTF-8) and, like Hub, a Server and a Date
+// Same body and Content-Type as Hub.Host ("Hello, world", text/plain; charset=UTF-8) and, like Hub, a Server and a Date
 // header, so both put about the same bytes on the wire (bench/run.sh records each server's header and body sizes).
 // No logging providers: Hub.Host logs nothing per request either.
 // Usage: dotnet KestrelPeer.dll [--port N]   (or PORT=N in the environment; default 5000). Binds 127.0.0.1 only.
@@ -28,7 +28,7 @@ builder.Services.AddSingleton<ChatRoom>();
 var app = builder.Build();
 // Keep-alive pings every 2 minutes: ASP.NET Core's default, equal to Hub's hub.websocket.ping-interval.
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromMinutes(2) });
-app.MapGet("/", () => Results.Text("Hello, world", "text/html; charset=UTF-8"));
+app.MapGet("/", () => Results.Text("Hello, world", "text/plain; charset=UTF-8"));
 app.Map("/ws", EchoEndpoint.HandleAsync);
 app.Map("/chat", (HttpContext context, ChatRoom room) => ChatEndpoint.HandleAsync(context, room));
 
