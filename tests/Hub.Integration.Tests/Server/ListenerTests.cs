@@ -44,9 +44,9 @@ public sealed class ListenerTests
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
-            using var d = await server.ConnectAsync();
             try
             {
+                using var d = await server.ConnectAsync();
                 await d.SendAsync("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
                 Assert.Equal(200, (await d.ReadResponseAsync(TimeSpan.FromSeconds(5))).Status);
                 break;
