@@ -49,6 +49,14 @@ internal sealed class HandlerHost
     public async Task OnHeadAsync(HttpRequest request, bool bodyFollows)
     {
         var method = request.Method;
+        // RFC 6455 §4.1: an upgrade is a GET; any other method asking to upgrade is a bad request, not a 405.
+        if (_handler is WebSocketHandler && request.Head.IsUpgrade && !ReferenceEquals(method, KnownMethods.Get))
+        {
+            if (bodyFollows && request.Head.ExpectContinue) _ctx.CloseAfterResponse = true;
+            _handler.SendError(400);
+            await CompleteAsync().ConfigureAwait(true);
+            return;
+        }
         if (!_methods.Implements(method))
         {
             // The body may never come after a refused 100-continue, so such a connection is not reused.

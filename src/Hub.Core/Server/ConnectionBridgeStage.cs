@@ -149,8 +149,10 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
         private bool MakeRoom(WsOutbound.Frame incoming)
         {
             var ws = _ws!;
-            bool Full() => _queuedFrameBytes + incoming.Prepared.Size > ws.OutboundQueueMaxBytes
-                           || _queuedFrames + 1 > ws.OutboundQueueMaxMessages;
+            // A single message always fits an empty queue: the bound is on backlog, not on message size
+            // (max-message-size bounds that).
+            bool Full() => _queuedFrames > 0 && (_queuedFrameBytes + incoming.Prepared.Size > ws.OutboundQueueMaxBytes
+                                                 || _queuedFrames + 1 > ws.OutboundQueueMaxMessages);
             if (!Full()) return true;
             switch (_overflow)
             {
@@ -176,7 +178,7 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
                 if (node.Value.Element is WsOutbound.Frame f) RemoveNode(node, f);
                 node = next;
             }
-            return !Full() || incoming.Prepared.Size <= ws.OutboundQueueMaxBytes;
+            return !Full();
         }
 
         private void RemoveFrames(Func<WsOutbound.Frame, object?, bool> predicate, object? state)

@@ -190,12 +190,15 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
             else _pendingUp = closed;
         }
 
-        /// <summary>Fail the connection (§7.1.7): Close with the code, then wait for the peer's Close or time out.</summary>
+        /// <summary>
+        /// Fail the connection (§7.1.7): Close with the code, then close TCP. Nothing after a protocol error can be
+        /// trusted, so the peer's Close reply is not awaited; the transport's half-close still drains it.
+        /// </summary>
         private void Fail(ushort code)
         {
             if (!_closeSent) SendClose(code, null);
             ReportClosed(code, "");
-            if (_closeReceived) FinishOutput();
+            FinishOutput();
         }
 
         // ---- outbound: HTTP elements until Accept, then frames ----
