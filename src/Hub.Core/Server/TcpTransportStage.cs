@@ -47,7 +47,6 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
     private sealed class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
     {
         private const string LingerTimer = "linger";
-        private const string CloseDeadlineTimer = "close-deadline";
         private readonly TcpTransportStage _stage;
         private StageActor? _self;
         private ByteString _pending = ByteString.Empty;
@@ -184,19 +183,13 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
 
         protected override void OnTimer(object timerKey)
         {
-            switch (timerKey)
+            // The peer has not closed its side within linger-timeout of our FIN: give up on it. Until then the
+            // response may still be draining from the kernel's send buffer to a slow reader, which a reset would cut
+            // short — hence a generous default.
+            if (timerKey is LingerTimer)
             {
-                case LingerTimer:
-                    // The peer never closed its side. Close (not abort): response bytes may still sit in the kernel's
-                    // send buffer for a slow reader, and a reset would destroy them; the reads we kept draining
-                    // mean there is normally nothing unread that would turn the close into a reset anyway.
-                    _stage._connection.Tell(Tcp.Close.Instance, _self!.Ref);
-                    ScheduleOnce(CloseDeadlineTimer, _stage._linger);
-                    return;
-                case CloseDeadlineTimer:
-                    Abort();
-                    Finish();
-                    return;
+                Abort();
+                Finish();
             }
         }
 

@@ -35,7 +35,7 @@ public sealed class TestServer : IAsyncDisposable
     {
         var config = ConfigurationFactory.ParseString(hocon)
             .WithFallback(ConfigurationFactory.ParseString("""
-                hub.server { hostname = "127.0.0.1", port = 0, linger-timeout = 2s }
+                hub.server { hostname = "127.0.0.1", port = 0, linger-timeout = 10s }
                 akka { loglevel = WARNING, stdout-loglevel = WARNING, log-dead-letters = off, log-dead-letters-during-shutdown = off }
                 akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
                 """))
