@@ -12,6 +12,9 @@ namespace Hub.Host.DemoApp;
 /// </summary>
 public static class DemoApplication
 {
+    /// <summary>The pages and static files shipped next to the host binary (src/Hub.Host/wwwroot).</summary>
+    public static string WebRoot => Path.Combine(AppContext.BaseDirectory, "wwwroot");
+
     /// <summary>
     /// Builds the application and starts its item store as the actor "item-store" under <paramref name="system"/>'s
     /// user guardian (so call it once per ActorSystem).
@@ -32,6 +35,9 @@ public static class DemoApplication
             .Map<ProxyHandler>("/proxy", name: null, options)
             .Map<HealthHandler>("/health", name: null, state)
             .Map<EchoSocket>("/ws")
-            .Map<ChatSocket>("/chat"));
+            .Map<ChatSocket>("/chat")
+            .Map<ChatEventsHandler>("/events")
+            .Map<PageHandler>("/chat.html", null, WebRoot, "chat.html")
+            .Map<StaticFileHandler>("/static/{*path}", null, Path.Combine(WebRoot, "static"), "index.html"));
     }
 }
