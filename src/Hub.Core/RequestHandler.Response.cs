@@ -134,12 +134,17 @@ public abstract partial class RequestHandler
         if (!_lastFlush.IsCompleted)
         {
             // A flush is still waiting for room: the final element follows it, keeping order.
-            var pendingBody = TakeBody();
-            _lastFlush = _lastFlush.ContinueWith(_ => SendFinal(ctx, pendingBody),
-                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Current);
+            _lastFlush = FinishAfter(_lastFlush, ctx, TakeBody());
             return;
         }
         SendFinal(ctx, TakeBody());
+    }
+
+    private async Task FinishAfter(Task previous, HandlerContext ctx, ByteString body)
+    {
+        try { await previous.ConfigureAwait(true); }
+        catch (Exception) { /* a failed flush means the connection is gone; SendFinal is then a no-op */ }
+        SendFinal(ctx, body);
     }
 
     /// <summary>Writes <paramref name="text"/> and finishes.</summary>

@@ -27,15 +27,16 @@ internal sealed class HandlerHost
         _ctx = ctx;
         _methods = HandlerMethods.Of(handler.GetType());
         handler.Attach(ctx);
-        // The actor is suspended while the handler awaits, so "client gone" cannot wait in its mailbox. The hook is
-        // queued on the actor's task scheduler instead: it runs between the handler's awaits, on the actor, like
+        // "Client gone" is posted to the actor's context: it runs between the handler's awaits, on the actor, like
         // Tornado calling on_connection_close on its IOLoop.
-        var scheduler = TaskScheduler.Current;
-        _closedRegistration = ctx.Signals.Closed.Register(static state =>
-        {
-            var (host, s) = ((HandlerHost, TaskScheduler))state!;
-            Task.Factory.StartNew(host.NotifyConnectionClosed, CancellationToken.None, TaskCreationOptions.None, s);
-        }, (this, scheduler));
+        var context = SynchronizationContext.Current;
+        _closedRegistration = context is null
+            ? default
+            : ctx.Signals.Closed.Register(static state =>
+            {
+                var (host, c) = ((HandlerHost, SynchronizationContext))state!;
+                c.Post(static h => ((HandlerHost)h!).NotifyConnectionClosed(), host);
+            }, (this, context));
     }
 
     public HandlerContext Context => _ctx;

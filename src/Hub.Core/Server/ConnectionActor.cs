@@ -12,9 +12,10 @@ namespace Hub.Server;
 
 /// <summary>
 /// Owns one TCP connection: materialises its stream (transport ⇄ HTTP codec ⇄ bridge), routes each request and runs
-/// its handler. Requests are handled strictly one after another; hooks run inside ReceiveAsync, which suspends
-/// the mailbox while a handler awaits — handler code is single-threaded, like Tornado's IOLoop, without blocking
-/// a thread. Stopped, never restarted, on failure: a socket cannot be restored.
+/// its handler. Requests are handled strictly one after another (the next inbound element is only acked for once
+/// the previous one is done); hook continuations run as messages to this actor (<see cref="ActorSynchronizationContext"/>),
+/// so handler code is single-threaded, like Tornado's IOLoop, without blocking a thread — and while a handler awaits,
+/// control messages (client gone, drain, close) are still handled. Stopped, never restarted, on failure.
 /// </summary>
 internal sealed class ConnectionActor : ReceiveActor
 {
@@ -27,6 +28,7 @@ internal sealed class ConnectionActor : ReceiveActor
     private readonly string _id;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ConnectionSignals _signals = new();
+    private readonly ActorSynchronizationContext _sync;
     private IActorRef _bridge = ActorRefs.Nobody;
     private HandlerHost? _current;
     private WebSocketHandler? _socket;
@@ -36,11 +38,13 @@ internal sealed class ConnectionActor : ReceiveActor
     private bool _draining;
     private bool _outputClosed;
     private bool _streamTerminated;
+    private int _runningHooks;
 
     public ConnectionActor(IActorRef tcp, EndPoint remote, Application app, HubSettings settings, ConnectionGraph graph,
         DrainSignal drainSignal, string id)
     {
         _drainSignal = drainSignal;
+        _sync = new ActorSynchronizationContext(Self);
         _rooms = Hosting.HubExtension.Get(Context.System).Rooms;
         _tcp = tcp;
         _remote = remote as IPEndPoint;
@@ -50,7 +54,12 @@ internal sealed class ConnectionActor : ReceiveActor
         _id = id;
 
         Receive<ConnectionProtocol.Attached>(a => _bridge = a.Bridge);
-        ReceiveAsync<ConnectionProtocol.Inbound>(OnInboundAsync);
+        Receive<ConnectionProtocol.Inbound>(m => RunHook(() => OnInboundAsync(m), "request"));
+        Receive<ActorSynchronizationContext.Continuation>(c => _sync.Run(() =>
+        {
+            c.Callback(c.State);
+            return 0;
+        }));
         Receive<ConnectionProtocol.InputClosed>(_ =>
         {
             _inputClosed = true;
@@ -66,7 +75,9 @@ internal sealed class ConnectionActor : ReceiveActor
         {
             _streamTerminated = true;
             _socket?.NotifyClosed(CloseCodes.AbnormalClosure, "");
-            Context.Stop(Self);
+            // A hook still awaiting will resume (its flushes failed, its token fired) and must be able to finish:
+            // the actor stops when the last one does.
+            if (_runningHooks == 0) Context.Stop(Self);
         });
         Receive<ConnectionProtocol.SlowConsumer>(_ =>
             _log.Info("[{0}] slow consumer: outbound queue full, closing with 1008", _id));
@@ -81,15 +92,18 @@ internal sealed class ConnectionActor : ReceiveActor
             if (_socket is not null) _socket.Close(CloseCodes.GoingAway, "server shutting down");
             else CloseWhenIdle();
         });
-        ReceiveAnyAsync(async message =>
+        ReceiveAny(message =>
         {
             if (_socket is null)
             {
                 Unhandled(message);
                 return;
             }
-            try { await _socket.OnActorMessageAsync(message).ConfigureAwait(true); }
-            catch (Exception e) { FailSocket(e, nameof(WebSocketHandler.OnActorMessageAsync)); }
+            RunHook(async () =>
+            {
+                try { await _socket.OnActorMessageAsync(message).ConfigureAwait(true); }
+                catch (Exception e) { FailSocket(e, nameof(WebSocketHandler.OnActorMessageAsync)); }
+            }, "actor message");
         });
     }
 
@@ -100,6 +114,38 @@ internal sealed class ConnectionActor : ReceiveActor
     public string Id => _id;
 
     protected override void PreStart() => _graph.Run(_tcp, Self, _signals);
+
+    /// <summary>
+    /// Starts hook code inline with the actor's synchronization context current: it runs to its first real await
+    /// right here, and each continuation comes back as a message. A fault that escapes HandlerHost (a bug) ends
+    /// the connection rather than leaving it hanging.
+    /// </summary>
+    private async Task TrackAsync(Func<Task> hook)
+    {
+        _runningHooks++;
+        try
+        {
+            await hook().ConfigureAwait(true);
+        }
+        finally
+        {
+            // Back on the actor (the context brings continuations here).
+            _runningHooks--;
+            if (_runningHooks == 0 && _streamTerminated) Context.Stop(Self);
+        }
+    }
+
+    private void RunHook(Func<Task> hook, string what)
+    {
+        var task = _sync.Run(() => TrackAsync(hook));
+        if (task.IsCompletedSuccessfully) return;
+        task.ContinueWith(static (t, state) =>
+        {
+            var (self, log, id, name) = ((IActorRef, ILoggingAdapter, string, string))state!;
+            log.Error(t.Exception, "[{0}] {1} failed; closing the connection", id, name);
+            self.Tell(PoisonPill.Instance);
+        }, (Self, _log, _id, what), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    }
 
     protected override void PostStop()
     {
