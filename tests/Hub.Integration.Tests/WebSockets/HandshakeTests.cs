@@ -30,6 +30,14 @@ public sealed class HandshakeTests : IAsyncLifetime
         public override string? SelectSubprotocol(IReadOnlyList<string> offered) => "unoffered";
     }
 
+    /// <summary>Speaks first: a message from OpenAsync, right behind the 101.</summary>
+    private sealed class GreeterSocket : WebSocketHandler
+    {
+        public override Task OpenAsync() => WriteMessageAsync("welcome");
+
+        public override Task OnMessageAsync(WsMessage m) => WriteMessageAsync(m.Text);
+    }
+
     private sealed class Hello : RequestHandler
     {
         public override Task GetAsync()
@@ -47,6 +55,7 @@ public sealed class HandshakeTests : IAsyncLifetime
         .Map<ConformanceEcho>("/echo")
         .Map<ChatSocket>("/chat")
         .Map<RogueSocket>("/rogue")
+        .Map<GreeterSocket>("/greeter")
         .Map<Hello>("/"), hocon);
 
     /// <summary>An upgrade request; a null argument leaves that part out.</summary>
@@ -100,6 +109,29 @@ public sealed class HandshakeTests : IAsyncLifetime
         await using var ws = await RawWebSocketClient.ConnectAsync(_server);
         await ws.SendTextAsync("hello");
         await ws.ExpectTextAsync("hello");
+        await ws.CloseNormallyAsync();
+    }
+
+    [Fact]
+    public async Task Decodes_frames_that_arrive_in_the_same_TCP_write_as_the_upgrade_request()
+    {
+        // A client may send frames right after its request, without waiting for the 101 (§4.1 only forbids sending
+        // before the handshake succeeds in the sense that the server must not interpret them as HTTP).
+        var frames = RawWebSocketClient.Frame(RawWebSocketClient.Op.Text, "eager")
+            .Concat(RawWebSocketClient.Frame(RawWebSocketClient.Op.Ping, "eager ping")).ToArray();
+        await using var ws = await RawWebSocketClient.ConnectAsync(_server, framesWithRequest: frames);
+        await ws.ExpectTextAsync("eager");
+        await ws.ExpectPongAsync("eager ping");
+        await ws.CloseNormallyAsync();
+    }
+
+    [Fact]
+    public async Task Delivers_a_message_written_in_OpenAsync_right_after_the_101()
+    {
+        await using var ws = await RawWebSocketClient.ConnectAsync(_server, "/greeter");
+        await ws.ExpectTextAsync("welcome");
+        await ws.SendTextAsync("hi");
+        await ws.ExpectTextAsync("hi");
         await ws.CloseNormallyAsync();
     }
 

@@ -304,6 +304,27 @@ public sealed class CloseHandlingTests(CloseHandlingTests.Server fixture) : ICla
         await ws.ExpectTcpClosedAsync(TimeSpan.FromSeconds(5));
     }
 
+    [Fact(Skip = "bug: a Close is not answered while the handler is busy with an earlier message (same cause as the delayed pong: frames are decoded only on the bridge's pull; WebSocketStage promises a busy handler never delays the closing handshake)")]
+    public async Task Answers_a_close_while_the_handler_is_still_busy_with_an_earlier_message()
+    {
+        // §5.5.1: the endpoint "MUST send a Close frame in response"; the reply need not wait for the application.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await TestServer.StartAsync(r => r.Map("/slow", () => new SlowEcho(gate)), ConformanceServer.DefaultHocon);
+        await using var ws = await RawWebSocketClient.ConnectAsync(server, "/slow");
+        try
+        {
+            await ws.SendTextAsync("slow");
+            await ws.SendCloseAsync(1000);
+            var frame = await ws.ReadFrameAsync();
+            Assert.True(frame.Opcode == Op.Close, $"expected the Close reply before the busy handler finished, got {frame}");
+        }
+        finally
+        {
+            gate.TrySetResult();
+        }
+        await ws.ExpectTcpClosedAsync();
+    }
+
     [Fact]
     public async Task Keeps_serving_other_connections_while_one_is_failed()
     {

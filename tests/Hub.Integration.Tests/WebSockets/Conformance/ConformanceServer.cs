@@ -8,6 +8,16 @@ public sealed class ConformanceEcho : WebSocketHandler
     public override Task OnMessageAsync(WsMessage m) => m.IsText ? WriteMessageAsync(m.Text) : WriteMessageAsync(m.Data);
 }
 
+/// <summary>Echoes, but holds a "slow" message until the test opens the gate: a handler busy with something.</summary>
+public sealed class SlowEcho(TaskCompletionSource gate) : WebSocketHandler
+{
+    public override async Task OnMessageAsync(WsMessage m)
+    {
+        if (m.IsText && m.Text == "slow") await gate.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await (m.IsText ? WriteMessageAsync(m.Text) : WriteMessageAsync(m.Data));
+    }
+}
+
 /// <summary>
 /// One real server per conformance section with <see cref="ConformanceEcho"/> at /echo. The close timeout is short so
 /// that a server which ignores our Close reply still ends each failure case quickly (there are hundreds); closing

@@ -90,7 +90,9 @@ public sealed class RawWebSocketClient : IAsyncDisposable
 
     /// <summary>Connects to the server on 127.0.0.1, upgrades <paramref name="path"/> and checks the 101.</summary>
     /// <param name="extraHeaders">Added to the upgrade request verbatim, each line ending in CRLF.</param>
-    public static async Task<RawWebSocketClient> ConnectAsync(TestServer server, string path = "/echo", string extraHeaders = "")
+    /// <param name="framesWithRequest">Frames sent in the same TCP write as the request, before the 101 arrives.</param>
+    public static async Task<RawWebSocketClient> ConnectAsync(TestServer server, string path = "/echo", string extraHeaders = "",
+        byte[]? framesWithRequest = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -100,7 +102,8 @@ public sealed class RawWebSocketClient : IAsyncDisposable
             var key = NewKey();
             var request = $"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.Port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
                           $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n{extraHeaders}\r\n";
-            await SendAllAsync(socket, Encoding.ASCII.GetBytes(request));
+            byte[] opening = [.. Encoding.ASCII.GetBytes(request), .. framesWithRequest ?? []];
+            await SendAllAsync(socket, opening);
 
             // Read exactly the head; bytes after it are already frames and must be kept.
             var head = new MemoryStream();
@@ -319,6 +322,23 @@ public sealed class RawWebSocketClient : IAsyncDisposable
         var frame = new ServerFrame(fin, opcode, payload);
         if (opcode == Op.Close) _serverCloseSeen = true;
         return frame;
+    }
+
+    /// <summary>The next frame, or null if the server closes TCP cleanly before sending another one.</summary>
+    public async Task<ServerFrame?> TryReadFrameBeforeTcpCloseAsync(TimeSpan timeout)
+    {
+        if (_end == _start)
+        {
+            _start = _end = 0;
+            using var cts = new CancellationTokenSource(timeout);
+            int n;
+            try { n = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cts.Token); }
+            catch (OperationCanceledException) { throw new Xunit.Sdk.XunitException($"neither a frame nor the end of TCP within {timeout.TotalSeconds:0.#} s"); }
+            catch (SocketException) { return null; }
+            if (n == 0) return null;
+            _end += n;
+        }
+        return await ReadFrameAsync(timeout);
     }
 
     /// <summary>The next message must be text (possibly fragmented); returns it.</summary>
