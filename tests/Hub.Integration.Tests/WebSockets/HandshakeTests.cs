@@ -163,6 +163,35 @@ public sealed class HandshakeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Never_upgrades_a_HEAD_request()
+    {
+        // §4.1: the method MUST be GET. A HEAD routed to the GET handler must not switch protocols.
+        using var connection = await _server.ConnectAsync();
+        await connection.SendAsync(Upgrade(_server.Port, method: "HEAD").Replace("Content-Length: 0\r\n", ""));
+        var response = await connection.ReadResponseAsync(TimeSpan.FromSeconds(10), headRequest: true);
+        Assert.NotEqual(101, response.Status);
+        Assert.True(response.Status >= 400, $"expected a refusal, got {response.StatusLine}");
+        await AssertStillServesAsync();
+    }
+
+    [Fact]
+    public async Task Answers_an_upgrade_request_to_a_plain_HTTP_route_as_plain_HTTP()
+    {
+        // The Upgrade header is a request the server may ignore (RFC 9110 §7.8); a plain handler just answers.
+        var response = await SendAsync(Upgrade(_server.Port, path: "/"));
+        Assert.Equal(200, response.Status);
+        Assert.Equal("Hello", response.BodyText);
+        Assert.Null(response.Header("Sec-WebSocket-Accept"));
+    }
+
+    [Fact]
+    public async Task Answers_an_upgrade_request_to_an_unknown_path_with_404()
+    {
+        var response = await SendAsync(Upgrade(_server.Port, path: "/nowhere"));
+        Assert.Equal(404, response.Status);
+    }
+
+    [Fact]
     public async Task Refuses_an_upgrade_without_a_key_with_400()
     {
         var response = await SendAsync(Upgrade(_server.Port, key: null));

@@ -38,6 +38,14 @@ public sealed class CloseHandlingTests(CloseHandlingTests.Server fixture) : ICla
         }
     }
 
+    /// <summary>Echoes, and reports how the socket ended (WebSocketHandler.CloseCode/CloseReason) to the test.</summary>
+    public sealed class Recorder(TaskCompletionSource<(int? Code, string? Reason)> closed) : WebSocketHandler
+    {
+        public override Task OnMessageAsync(WsMessage m) => m.IsText ? WriteMessageAsync(m.Text) : WriteMessageAsync(m.Data);
+
+        public override void OnClose() => closed.TrySetResult((CloseCode, CloseReason));
+    }
+
     public sealed class Server : ConformanceServer
     {
         protected override void Routes(RouteBuilder routes) => routes.Map<ConformanceEcho>("/echo").Map<Closer>("/closer");
@@ -226,6 +234,23 @@ public sealed class CloseHandlingTests(CloseHandlingTests.Server fixture) : ICla
         await ws.ExpectTcpClosedAsync();
     }
 
+    [Theory]
+    [InlineData("é", 100)]   // 200 bytes of 2-byte characters
+    [InlineData("€", 60)]    // 180 bytes of 3-byte characters
+    [InlineData("😀", 40)]   // 160 bytes of surrogate pairs, 4 bytes each
+    public async Task Cuts_a_long_close_reason_to_fit_125_bytes_without_splitting_a_character(string character, int count)
+    {
+        // §5.5: a control frame carries at most 125 bytes; §5.5.1: the reason is UTF-8 (ReadCloseAsync checks both).
+        await using var ws = await fixture.ConnectAsync("/closer");
+        var reason = string.Concat(Enumerable.Repeat(character, count));
+        await ws.SendTextAsync($"close 4000 {reason}");
+        var sent = await ws.ExpectCloseAsync(4000);
+        Assert.StartsWith(sent, reason, StringComparison.Ordinal);
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(sent) > 119, $"the reason was cut to {sent.Length} chars, more than needed");
+        await ws.SendCloseAsync(4000);
+        await ws.ExpectTcpClosedAsync();
+    }
+
     [Fact]
     public async Task Sends_nothing_after_its_own_close()
     {
@@ -323,6 +348,64 @@ public sealed class CloseHandlingTests(CloseHandlingTests.Server fixture) : ICla
             gate.TrySetResult();
         }
         await ws.ExpectTcpClosedAsync();
+    }
+
+    /// <summary>A server with one <see cref="Recorder"/> route whose OnClose result the test awaits.</summary>
+    private static async Task<(TestServer Server, Task<(int? Code, string? Reason)> Closed)> StartRecorderAsync()
+    {
+        var closed = new TaskCompletionSource<(int? Code, string? Reason)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = await TestServer.StartAsync(r => r.Map("/recorder", () => new Recorder(closed)), ConformanceServer.DefaultHocon);
+        return (server, closed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Tells_the_handler_the_code_and_reason_of_the_clients_close()
+    {
+        var (server, closed) = await StartRecorderAsync();
+        await using var _ = server;
+        await using var ws = await RawWebSocketClient.ConnectAsync(server, "/recorder");
+        await ws.SendCloseAsync(4321, "gone fishing");
+        await ws.ExpectCloseAsync(4321);
+        Assert.Equal((4321, "gone fishing"), await closed);
+    }
+
+    [Fact]
+    public async Task Tells_the_handler_1005_for_a_close_without_a_code()
+    {
+        // §7.1.5: "If this Close control frame contains no status code, _The WebSocket Connection Close Code_ is
+        // considered to be 1005."
+        var (server, closed) = await StartRecorderAsync();
+        await using var _ = server;
+        await using var ws = await RawWebSocketClient.ConnectAsync(server, "/recorder");
+        await ws.SendEmptyCloseAsync();
+        await ws.ExpectEmptyCloseAsync();
+        Assert.Equal(1005, (await closed).Code);
+    }
+
+    [Fact]
+    public async Task Tells_the_handler_1006_when_TCP_ends_in_the_middle_of_a_frame()
+    {
+        // §7.1.5: a connection closed without a Close frame has close code 1006. The server survives it.
+        var (server, closed) = await StartRecorderAsync();
+        await using var _ = server;
+        var ws = await RawWebSocketClient.ConnectAsync(server, "/recorder");
+        await ws.SendRawAsync(Frame(Op.Text, "cut off")[..5]);
+        await ws.DisposeAsync();
+        Assert.Equal(1006, (await closed).Code);
+        await using var next = await RawWebSocketClient.ConnectAsync(server, "/recorder");
+        await next.SendTextAsync("next one");
+        await next.ExpectTextAsync("next one");
+    }
+
+    [Fact]
+    public async Task Tells_the_handler_the_code_it_failed_the_connection_with()
+    {
+        var (server, closed) = await StartRecorderAsync();
+        await using var _ = server;
+        await using var ws = await RawWebSocketClient.ConnectAsync(server, "/recorder");
+        await ws.SendFrameAsync(Op.Text, Payloads.Hex("C0 AF"));
+        await ws.ExpectFailureAsync(1007);
+        Assert.Equal(1007, (await closed).Code);
     }
 
     [Fact]

@@ -107,6 +107,40 @@ public sealed class Utf8HandlingTests(ConformanceServer fixture) : IClassFixture
         await ws.CloseNormallyAsync();
     }
 
+    [Fact]
+    public async Task Echoes_a_large_multibyte_text_whose_code_points_straddle_TCP_writes_and_fragments()
+    {
+        // 2-, 3- and 4-byte characters cut at odd offsets by 997-byte TCP writes and 1001-byte fragments: the
+        // incremental validator must carry partial code points across both kinds of boundary.
+        await using var ws = await fixture.ConnectAsync();
+        var text = string.Concat(Enumerable.Repeat("aé€😀κόσμε", 20_000));
+        var bytes = Payloads.Utf8(text);
+        await ws.SendRawAsync(Frame(Op.Text, bytes), writeSize: 997);
+        await ws.ExpectTextAsync(text);
+        var fragments = new MemoryStream();
+        for (var offset = 0; offset < bytes.Length; offset += 1001)
+        {
+            var n = Math.Min(1001, bytes.Length - offset);
+            fragments.Write(Frame(offset == 0 ? Op.Text : Op.Continuation, bytes.AsSpan(offset, n), fin: offset + n == bytes.Length));
+        }
+        await ws.SendRawAsync(fragments.ToArray(), writeSize: 997);
+        await ws.ExpectTextAsync(text);
+        await ws.CloseNormallyAsync();
+    }
+
+    [Fact]
+    public async Task Validates_each_text_message_from_a_clean_state()
+    {
+        // A continuation byte opening a new message is invalid, whatever the previous message ended with.
+        await using var ws = await fixture.ConnectAsync();
+        await ws.SendFrameAsync(Op.Binary, Payloads.Hex("41 E2 82"));
+        await ws.ExpectBinaryAsync(Payloads.Hex("41 E2 82"));
+        await ws.SendFrameAsync(Op.Text, Payloads.Hex("E2 82 AC"));
+        await ws.ExpectTextAsync("€");
+        await ws.SendFrameAsync(Op.Text, Payloads.Hex("AC"));
+        await ws.ExpectFailureAsync(1007);
+    }
+
     [Theory]
     [MemberData(nameof(InvalidUtf8))]
     public async Task Fails_invalid_UTF8_text_with_1007(string hex)
