@@ -52,7 +52,15 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
         private bool _closeSent;
         private bool _closeReceived;
         private bool _closedReported;
-        private ConnectionInbound? _pendingUp;
+        // Elements decoded but not yet taken by the bridge. Decoding runs ahead of the handler so that pings and
+        // Close are answered at once (RFC 6455 §5.5.2) even while it is busy; it stops once this many messages wait,
+        // and then nothing more is read from the socket.
+        private const int MaxMessagesAhead = 2;
+        private readonly Queue<ConnectionInbound> _up = new(4);
+        private int _messagesAhead;
+        // A message was handed to the actor and not yet acked (the bridge has not pulled again).
+        private bool _handlerBusy;
+        private ushort? _deferredFailure;
         private bool _awaitingPong;
         private bool _deliverThenStop;
 
@@ -78,7 +86,7 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
         /// </summary>
         private void OnTransportGone(Exception cause)
         {
-            if (cause is not SubscriptionWithCancelException.NonFailureCancellation || _pendingUp is null || IsClosed(_stage.OutToBridge))
+            if (cause is not SubscriptionWithCancelException.NonFailureCancellation || _up.Count == 0 || IsClosed(_stage.OutToBridge))
             {
                 OnCancelled(cause);
                 return;
@@ -104,15 +112,27 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
 
         private void OnPullFromBridge()
         {
-            if (_pendingUp is { } pending)
+            _handlerBusy = false;
+            if (_up.Count > 0)
             {
-                _pendingUp = null;
-                Push(_stage.OutToBridge, pending);
-                if (_deliverThenStop) CompleteStage();
-                if (pending is WsInbound.Closed) return;
+                var next = _up.Dequeue();
+                if (next is WsInbound.Message)
+                {
+                    _messagesAhead--;
+                    _handlerBusy = true;
+                }
+                Push(_stage.OutToBridge, next);
+                if (_deliverThenStop && _up.Count == 0) CompleteStage();
+                if (next is WsInbound.Closed) return;
             }
-            if (_webSocket) DecodeFrames();
-            else if (!HasBeenPulled(_stage.InFromHttp) && !IsClosed(_stage.InFromHttp)) Pull(_stage.InFromHttp);
+            if (_deferredFailure is { } code && _up.Count == 0 && !_handlerBusy)
+            {
+                _deferredFailure = null;
+                Fail(code);
+                return;
+            }
+            if (_webSocket && _deferredFailure is null) DecodeFrames();
+            else if (!_webSocket && !HasBeenPulled(_stage.InFromHttp) && !IsClosed(_stage.InFromHttp)) Pull(_stage.InFromHttp);
         }
 
         private void OnHttpFinished()
@@ -128,10 +148,10 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
             FinishOutput();
         }
 
-        /// <summary>Decodes while the bridge wants an element (one message per pull: the handler's pace).</summary>
+        /// <summary>Decodes until <see cref="MaxMessagesAhead"/> messages wait for the handler (its pace bounds the reads).</summary>
         private void DecodeFrames()
         {
-            while (_pendingUp is null && !_closedReported)
+            while (_messagesAhead < MaxMessagesAhead && !_closedReported)
             {
                 var status = _reader!.Read(_buffer.Unread, out var consumed);
                 _buffer.Advance(consumed);
@@ -142,8 +162,9 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
                         return;
                     case MessageReadStatus.Message:
                         if (_closeSent) continue; // after our Close, data is read and dropped (§5.5.1)
+                        _messagesAhead++;
                         Up(new WsInbound.Message(_reader.IsText, _reader.Payload.ToArray()));
-                        return;
+                        continue;
                     case MessageReadStatus.Ping:
                         // §5.5.3: a pong echoes the ping's data. Only the latest unanswered ping needs one.
                         if (!_closeSent) SendControl(WsOpcode.Pong, _reader.Payload);
@@ -151,8 +172,8 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
                     case MessageReadStatus.Pong:
                         _awaitingPong = false;
                         CancelTimer(PongTimer);
-                        if (!_closeSent) Up(new WsInbound.Pong(_reader.Payload.ToArray()));
-                        if (_pendingUp is not null) return;
+                        // Pongs for the handler are a courtesy: a flood of unsolicited ones is not queued without bound.
+                        if (!_closeSent && _up.Count < MaxMessagesAhead + 2) Up(new WsInbound.Pong(_reader.Payload.ToArray()));
                         continue;
                     case MessageReadStatus.Close:
                         _closeReceived = true;
@@ -165,7 +186,10 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
                         FinishOutput();
                         return;
                     case MessageReadStatus.Fail:
-                        Fail(_reader.CloseCode);
+                        // Messages that arrived before the bad frame are handled (and answered) first, as a peer
+                        // reading sequentially would expect; only then is the connection failed.
+                        if (_handlerBusy || _messagesAhead > 0) _deferredFailure = _reader.CloseCode;
+                        else Fail(_reader.CloseCode);
                         return;
                 }
             }
@@ -173,8 +197,16 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
 
         private void Up(ConnectionInbound element)
         {
-            if (IsAvailable(_stage.OutToBridge)) Push(_stage.OutToBridge, element);
-            else _pendingUp = element;
+            if (_up.Count == 0 && IsAvailable(_stage.OutToBridge))
+            {
+                if (element is WsInbound.Message)
+                {
+                    _messagesAhead--;
+                    _handlerBusy = true;
+                }
+                Push(_stage.OutToBridge, element);
+            }
+            else _up.Enqueue(element);
         }
 
         private void ReportClosed(ushort code, string reason)
@@ -183,11 +215,9 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
             _closedReported = true;
             CancelTimer(PingTimer);
             CancelTimer(PongTimer);
-            // Delivered even when a message is waiting: the actor must learn the socket is gone.
-            var closed = new WsInbound.Closed(code, reason);
+            // Queued behind the messages already decoded: the handler sees them, then learns the socket is gone.
             if (IsClosed(_stage.OutToBridge)) return;
-            if (_pendingUp is null) Up(closed);
-            else _pendingUp = closed;
+            Up(new WsInbound.Closed(code, reason));
         }
 
         /// <summary>
@@ -322,7 +352,7 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
             CancelTimer(PongTimer);
             if (!IsClosed(_stage.OutToHttp)) Complete(_stage.OutToHttp);
             if (!IsClosed(_stage.InFromBridge)) Cancel(_stage.InFromBridge);
-            if (!IsClosed(_stage.OutToBridge) && _pendingUp is null) Complete(_stage.OutToBridge);
+            if (!IsClosed(_stage.OutToBridge) && _up.Count == 0) Complete(_stage.OutToBridge);
         }
 
         protected override void OnTimer(object timerKey)
@@ -341,8 +371,12 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
                     Span<byte> payload = stackalloc byte[8];
                     BinaryPrimitives.WriteInt64BigEndian(payload, Environment.TickCount64);
                     SendControl(WsOpcode.Ping, payload);
-                    _awaitingPong = true;
-                    ScheduleOnce(PongTimer, _options!.Settings.PingTimeout);
+                    // The deadline runs from the first unanswered ping; later pings must not push it back.
+                    if (!_awaitingPong)
+                    {
+                        _awaitingPong = true;
+                        ScheduleOnce(PongTimer, _options!.Settings.PingTimeout);
+                    }
                     SchedulePing();
                     return;
                 case PongTimer:

@@ -174,7 +174,8 @@ internal sealed class MessageReader : IDisposable
         _fragments++;
         if (_fragments > _maxFragments) return CloseCodes.MessageTooBig;
         // Size is checked from the header, before the payload is buffered.
-        if (_message.WrittenCount + _frame.PayloadLength > _maxMessageSize) return CloseCodes.MessageTooBig;
+        // Written as a subtraction: a header announcing ~2^63 bytes must not wrap the sum around (RFC 6455 §10.4).
+        if (_frame.PayloadLength > _maxMessageSize - _message.WrittenCount) return CloseCodes.MessageTooBig;
         return 0;
     }
 
