@@ -27,25 +27,11 @@ public sealed class BroadcastTests
         public override Task OpenAsync() => Rooms.JoinAsync("chat");
     }
 
-    private static async Task WaitForSubscribersAsync(TestServer server, string room, int count)
-    {
-        var rooms = HubExtension.Get(server.System).Rooms;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var counts = await rooms.GetSubscriberCountsAsync();
-            if (counts.TryGetValue(room, out var n) && n >= count) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{room} has {n} of {count} subscribers");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitForSubscribersAsync(TestServer server, string room, int count) =>
+        WebSocketTestClient.WaitForSubscribersAsync(server.System, room, count);
 
-    private static async Task<ClientWebSocket> ConnectAsync(TestServer server, string path)
-    {
-        var ws = new ClientWebSocket();
-        await ws.ConnectAsync(new Uri($"ws://127.0.0.1:{server.Port}{path}"), CancellationToken.None);
-        return ws;
-    }
+    private static Task<ClientWebSocket> ConnectAsync(TestServer server, string path) =>
+        WebSocketTestClient.ConnectAsync(server.Port, path);
 
     private static async Task<List<string>> ReceiveTextsAsync(ClientWebSocket ws, int count, TimeSpan timeout)
     {

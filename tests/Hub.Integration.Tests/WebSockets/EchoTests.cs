@@ -12,20 +12,6 @@ public sealed class EchoTests
             m.IsText ? WriteMessageAsync("Echo: " + m.Text) : WriteMessageAsync(m.Data);
     }
 
-    private static async Task<(WebSocketMessageType Type, byte[] Data)> ReceiveAsync(ClientWebSocket ws)
-    {
-        var buffer = new byte[1 << 20];
-        var ms = new MemoryStream();
-        WebSocketReceiveResult r;
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        do
-        {
-            r = await ws.ReceiveAsync(buffer, cts.Token);
-            ms.Write(buffer, 0, r.Count);
-        } while (!r.EndOfMessage);
-        return (r.MessageType, ms.ToArray());
-    }
-
     [Fact]
     public async Task Echoes_text_and_binary_over_ClientWebSocket()
     {
@@ -34,14 +20,14 @@ public sealed class EchoTests
         await ws.ConnectAsync(new Uri($"ws://127.0.0.1:{server.Port}/ws"), CancellationToken.None);
 
         await ws.SendAsync(Encoding.UTF8.GetBytes("hello"), WebSocketMessageType.Text, true, CancellationToken.None);
-        var (type, data) = await ReceiveAsync(ws);
+        var (type, data) = await ws.ReceiveMessageAsync();
         Assert.Equal(WebSocketMessageType.Text, type);
         Assert.Equal("Echo: hello", Encoding.UTF8.GetString(data));
 
         var binary = new byte[100_000];
         new Random(7).NextBytes(binary);
         await ws.SendAsync(binary, WebSocketMessageType.Binary, true, CancellationToken.None);
-        var (btype, bdata) = await ReceiveAsync(ws);
+        var (btype, bdata) = await ws.ReceiveMessageAsync();
         Assert.Equal(WebSocketMessageType.Binary, btype);
         Assert.Equal(binary, bdata);
 

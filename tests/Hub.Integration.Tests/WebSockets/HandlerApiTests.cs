@@ -82,16 +82,8 @@ public sealed class HandlerApiTests
         }
     }
 
-    private static async Task WaitForRoom(TestServer server, string room, int count)
-    {
-        var rooms = Hub.Hosting.HubExtension.Get(server.System).Rooms;
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!((await rooms.GetSubscriberCountsAsync()).TryGetValue(room, out var n) && n == count))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{room} never reached {count} subscribers");
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitForRoom(TestServer server, string room, int count) =>
+        WebSocketTestClient.WaitForSubscribersAsync(server.System, room, count);
 
     [Fact]
     public async Task Publishes_to_others_except_the_sender_and_from_HTTP_handlers_to_everyone()

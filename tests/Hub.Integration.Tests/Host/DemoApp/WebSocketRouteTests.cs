@@ -1,31 +1,13 @@
 using System.Net.WebSockets;
 using System.Text;
+using Hub.Integration.Tests.Support;
 
 namespace Hub.Integration.Tests.Host.DemoApp;
 
 /// <summary>The demo's WebSocket routes: /ws echo and /chat broadcast.</summary>
 public sealed class WebSocketRouteTests
 {
-    private static async Task<ClientWebSocket> ConnectAsync(DemoHost host, string path)
-    {
-        var ws = new ClientWebSocket();
-        await ws.ConnectAsync(new Uri($"ws://127.0.0.1:{host.Port}{path}"), CancellationToken.None);
-        return ws;
-    }
-
-    private static async Task<(WebSocketMessageType Type, byte[] Data)> ReceiveAsync(ClientWebSocket ws)
-    {
-        var buffer = new byte[64 * 1024];
-        var ms = new MemoryStream();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        WebSocketReceiveResult r;
-        do
-        {
-            r = await ws.ReceiveAsync(buffer, cts.Token);
-            ms.Write(buffer, 0, r.Count);
-        } while (!r.EndOfMessage);
-        return (r.MessageType, ms.ToArray());
-    }
+    private static Task<ClientWebSocket> ConnectAsync(DemoHost host, string path) => WebSocketTestClient.ConnectAsync(host.Port, path);
 
     [Fact]
     public async Task Ws_echoes_text_with_a_prefix_and_binary_unchanged()
@@ -33,13 +15,13 @@ public sealed class WebSocketRouteTests
         await using var host = await DemoHost.StartAsync();
         using var ws = await ConnectAsync(host, "/ws");
         await ws.SendAsync(Encoding.UTF8.GetBytes("héllo"), WebSocketMessageType.Text, true, CancellationToken.None);
-        var (type, data) = await ReceiveAsync(ws);
+        var (type, data) = await ws.ReceiveMessageAsync();
         Assert.Equal(WebSocketMessageType.Text, type);
         Assert.Equal("Echo: héllo", Encoding.UTF8.GetString(data));
 
         byte[] binary = [0, 1, 2, 255, 254];
         await ws.SendAsync(binary, WebSocketMessageType.Binary, true, CancellationToken.None);
-        var (btype, bdata) = await ReceiveAsync(ws);
+        var (btype, bdata) = await ws.ReceiveMessageAsync();
         Assert.Equal(WebSocketMessageType.Binary, btype);
         Assert.Equal(binary, bdata);
         await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
@@ -51,13 +33,7 @@ public sealed class WebSocketRouteTests
         await using var host = await DemoHost.StartAsync();
         var clients = new List<ClientWebSocket>();
         for (var i = 0; i < 5; i++) clients.Add(await ConnectAsync(host, "/chat"));
-        var rooms = Hub.Hosting.HubExtension.Get(host.Host.System).Rooms;
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!((await rooms.GetSubscriberCountsAsync()).TryGetValue("chat", out var n) && n == 5))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "clients did not join the chat room");
-            await Task.Delay(50);
-        }
+        await WebSocketTestClient.WaitForSubscribersAsync(host.Host.System, "chat", 5);
 
         for (var m = 0; m < 20; m++)
             await clients[m % 2].SendAsync(Encoding.UTF8.GetBytes($"{m % 2}:{m}"), WebSocketMessageType.Text, true, CancellationToken.None);
@@ -66,7 +42,7 @@ public sealed class WebSocketRouteTests
             var last = new[] { -1, -1 };
             for (var i = 0; i < 20; i++)
             {
-                var text = Encoding.UTF8.GetString((await ReceiveAsync(client)).Data);
+                var text = Encoding.UTF8.GetString((await client.ReceiveMessageAsync()).Data);
                 var sender = int.Parse(text.Split(':')[0]);
                 var seq = int.Parse(text.Split(':')[1]);
                 Assert.True(seq > last[sender], $"out of order: {seq} after {last[sender]}");
