@@ -11,7 +11,7 @@ namespace Hub;
 /// <summary>
 /// Base class for WebSocket endpoints, one instance per socket (Tornado's <c>WebSocketHandler</c>). A GET to its
 /// route performs the RFC 6455 handshake; then <see cref="OpenAsync"/>, <see cref="OnMessageAsync"/> (one message at a
-/// time) and finally <see cref="OnClose"/> run on the connection's actor.
+/// time) and finally <see cref="OnClose()"/> run on the connection's actor.
 /// <code>
 /// public sealed class EchoSocket : WebSocketHandler
 /// {
@@ -50,6 +50,12 @@ public abstract class WebSocketHandler : RequestHandler
 
     /// <summary>The socket is closed; rooms are left for you. <see cref="CloseCode"/> says how.</summary>
     public virtual void OnClose() { }
+
+    /// <summary>
+    /// The socket is closed, with the peer's close code and reason (1005 when its Close carried none, 1006 when
+    /// there was no closing handshake). Default: calls <see cref="OnClose()"/>; override whichever reads better.
+    /// </summary>
+    public virtual void OnClose(int code, string reason) => OnClose();
 
     /// <summary>A pong arrived (answer to <see cref="PingAsync"/> or the server's keep-alive ping, or unsolicited).</summary>
     public virtual void OnPong(ReadOnlyMemory<byte> data) { }
@@ -196,14 +202,14 @@ public abstract class WebSocketHandler : RequestHandler
         }
     }
 
-    /// <summary>Runs <see cref="OnClose"/> once, after the socket is gone.</summary>
+    /// <summary>Runs <see cref="OnClose()"/> once, after the socket is gone.</summary>
     internal void NotifyClosed(int code, string reason)
     {
         if (_closed) return;
         _closed = true;
         CloseCode = code;
         CloseReason = reason;
-        try { OnClose(); }
+        try { OnClose(code, reason); }
         catch (Exception e) { Log.Error(e, "[{0}] {1}.OnClose failed", ConnectionId, GetType().Name); }
     }
 }
