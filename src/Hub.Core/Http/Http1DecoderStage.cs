@@ -38,8 +38,12 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
 
     private sealed class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
     {
-        private const string KeepAliveTimer = "keep-alive";
-        private const string HeadersTimer = "headers";
+        // optimization: one repeating tick per connection checks two deadlines, instead of a scheduler entry
+        // created and cancelled per request (a 130 s keep-alive entry per request piles up in the timer wheel:
+        // hundreds of MB at 30 K req/s).
+        private const string Tick = "tick";
+        private long _keepAliveDeadline; // Environment.TickCount64 ms; 0 = not armed
+        private long _headersDeadline;
 
         private readonly Http1DecoderStage _stage;
         private readonly ReceiveBuffer _buffer = new();
@@ -88,18 +92,47 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
 
         public void OnDownstreamFinish(Exception cause) => CompleteStage();
 
+        public override void PreStart()
+        {
+            var ka = _stage.Settings.KeepAliveTimeout;
+            var rh = _stage.Settings.RequestHeadersTimeout;
+            var shortest = ka == Timeout.InfiniteTimeSpan ? rh : rh == Timeout.InfiniteTimeSpan ? ka : (ka < rh ? ka : rh);
+            if (shortest == Timeout.InfiniteTimeSpan) return;
+            // Granularity: a tenth of the shortest timeout, between 50 ms and 1 s.
+            var interval = TimeSpan.FromMilliseconds(Math.Clamp(shortest.TotalMilliseconds / 10, 50, 1000));
+            ScheduleRepeatedly(Tick, interval);
+        }
+
         protected override void OnTimer(object timerKey)
         {
-            if (_done || _inBody || IsSwitched) return;
-            if (timerKey is KeepAliveTimer)
+            if (IsSwitched || _done)
+            {
+                CancelTimer(Tick);
+                return;
+            }
+            if (_inBody) return;
+            var now = Environment.TickCount64;
+            if (_keepAliveDeadline != 0 && now >= _keepAliveDeadline)
             {
                 // Idle keep-alive connection: close without a response (Kestrel and nginx do the same).
                 CompleteStage();
             }
-            else if (timerKey is HeadersTimer && IsAvailable(_stage.Out))
+            else if (_headersDeadline != 0 && now >= _headersDeadline && IsAvailable(_stage.Out))
             {
                 Reject(RejectionReason.RequestHeadersTimeout);
             }
+        }
+
+        private void ArmKeepAlive()
+        {
+            if (_keepAliveDeadline == 0 && _stage.Settings.KeepAliveTimeout != Timeout.InfiniteTimeSpan)
+                _keepAliveDeadline = Environment.TickCount64 + (long)_stage.Settings.KeepAliveTimeout.TotalMilliseconds;
+        }
+
+        private void ArmHeaders()
+        {
+            if (_headersDeadline == 0 && _stage.Settings.RequestHeadersTimeout != Timeout.InfiniteTimeSpan)
+                _headersDeadline = Environment.TickCount64 + (long)_stage.Settings.RequestHeadersTimeout.TotalMilliseconds;
         }
 
         private void TryEmit()
@@ -125,9 +158,8 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
             if (_buffer.IsEmpty)
             {
                 if (IsClosed(_stage.In)) { CompleteStage(); return; }
-                CancelTimer(HeadersTimer);
-                if (!IsTimerActive(KeepAliveTimer) && _stage.Settings.KeepAliveTimeout != Timeout.InfiniteTimeSpan)
-                    ScheduleOnce(KeepAliveTimer, _stage.Settings.KeepAliveTimeout);
+                _headersDeadline = 0;
+                ArmKeepAlive();
                 PullIfNeeded();
                 return;
             }
@@ -137,8 +169,8 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
             {
                 case ReadStatus.Done:
                     _buffer.Advance(consumed);
-                    CancelTimer(KeepAliveTimer);
-                    CancelTimer(HeadersTimer);
+                    _keepAliveDeadline = 0;
+                    _headersDeadline = 0;
                     if (head!.HasBody)
                     {
                         _inBody = true;
@@ -154,9 +186,8 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
                 default:
                     if (IsClosed(_stage.In)) { CompleteStage(); return; }
                     // The first byte of a request starts the head deadline; idle time before it does not count.
-                    CancelTimer(KeepAliveTimer);
-                    if (!IsTimerActive(HeadersTimer) && _stage.Settings.RequestHeadersTimeout != Timeout.InfiniteTimeSpan)
-                        ScheduleOnce(HeadersTimer, _stage.Settings.RequestHeadersTimeout);
+                    _keepAliveDeadline = 0;
+                    ArmHeaders();
                     PullIfNeeded();
                     return;
             }
@@ -195,8 +226,8 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
         /// <summary>Not HTTP any more: hand on whatever is buffered (bytes sent right after the upgrade), then pass through.</summary>
         private void EmitRaw()
         {
-            CancelTimer(KeepAliveTimer);
-            CancelTimer(HeadersTimer);
+            _keepAliveDeadline = 0;
+            _headersDeadline = 0;
             if (!_buffer.IsEmpty)
             {
                 Push(_stage.Out, new HttpInbound.Raw(_buffer.TakeAll()));
@@ -209,8 +240,8 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
         private void Reject(RejectionReason reason)
         {
             _done = true;
-            CancelTimer(KeepAliveTimer);
-            CancelTimer(HeadersTimer);
+            _keepAliveDeadline = 0;
+            _headersDeadline = 0;
             _buffer.Dispose();
             // Framing is in doubt after a rejection, so nothing more is parsed on this connection.
             Push(_stage.Out, new HttpInbound.Rejected(reason));
