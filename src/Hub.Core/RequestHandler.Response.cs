@@ -224,6 +224,7 @@ public abstract partial class RequestHandler
         }
         else
         {
+            CountDeclared(body.Count);
             ctx.Send(new HttpOutbound.Chunk(Encode(body, isLast), isLast), isLast, tcs);
         }
         return tcs.Task;
@@ -233,7 +234,17 @@ public abstract partial class RequestHandler
     {
         if (ctx.ResponseComplete) return;
         if (!_headersSent) ctx.Send(StartResponse(ctx, body, streaming: false, isLast: true), true, null);
-        else ctx.Send(new HttpOutbound.Chunk(Encode(body, true), true), true, null);
+        else
+        {
+            CountDeclared(body.Count);
+            if (_declaredRemaining is > 0 && !ReferenceEquals(ctx.Request.Method, KnownMethods.Head))
+            {
+                // Fewer bytes than promised: the client would wait for the rest. End the connection instead.
+                ctx.Log.Warning("[{0}] response ended {1} bytes short of its Content-Length; closing", ctx.ConnectionId, _declaredRemaining);
+                ctx.AbortResponse();
+            }
+            else ctx.Send(new HttpOutbound.Chunk(Encode(body, true), true), true, null);
+        }
         _body?.Dispose();
         _body = null;
     }
@@ -249,11 +260,14 @@ public abstract partial class RequestHandler
         var request = ctx.Request;
         var isHead = ReferenceEquals(request.Method, KnownMethods.Head);
         if (_headers.HasToken("Connection", "close")) ctx.CloseAfterResponse = true;
+        // A streaming handler that knows its length (a file) may declare it: the body then goes out unchunked.
+        var declared = streaming ? DeclaredContentLength() : null;
         _headers.Remove("Connection");
         _headers.Remove("Content-Length");
         _headers.Remove("Transfer-Encoding");
 
         ResponseFraming framing;
+        long? contentLength = null;
         if (_status is < 200 or 204 or 304)
         {
             framing = ResponseFraming.NoBody;
@@ -262,10 +276,18 @@ public abstract partial class RequestHandler
         }
         else
         {
-            _compressor = ResponseCompressor.TryCreate(ctx.Settings.Compression, request, _status, _headers,
-                streaming ? null : body.Count);
+            // A declared length describes the identity body: such a response is not compressed.
+            _compressor = declared is null
+                ? ResponseCompressor.TryCreate(ctx.Settings.Compression, request, _status, _headers, streaming ? null : body.Count)
+                : null;
             if (_compressor is not null) body = _compressor.Compress(body, isLast);
             if (!streaming) framing = ResponseFraming.ContentLength;
+            else if (declared is { } length)
+            {
+                framing = ResponseFraming.ContentLength;
+                _declaredRemaining = length;
+                contentLength = length;
+            }
             else if (request.Head.Version == HttpVersion.Http11) framing = ResponseFraming.Chunked;
             else
             {
@@ -280,8 +302,26 @@ public abstract partial class RequestHandler
         else if (request.Head.Version == HttpVersion.Http10) connection = ConnectionMode.KeepAlive10;
         else connection = ConnectionMode.KeepAlive11;
 
-        return new HttpOutbound.Head(_status, _reason, _headers, framing, body.Count, connection,
+        CountDeclared(body.Count);
+        return new HttpOutbound.Head(_status, _reason, _headers, framing, contentLength ?? body.Count, connection,
             suppressBody: isHead, body, isLast);
+    }
+
+    private long? _declaredRemaining;
+
+    private long? DeclaredContentLength()
+    {
+        var value = _headers.Get("Content-Length");
+        return value is not null && long.TryParse(value, System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+    }
+
+    /// <summary>Bytes beyond a declared Content-Length would corrupt the next response on the connection.</summary>
+    private void CountDeclared(int bytes)
+    {
+        if (_declaredRemaining is not { } remaining) return;
+        if (bytes > remaining) throw new InvalidOperationException($"wrote more than the declared Content-Length ({bytes} > {remaining} remaining)");
+        _declaredRemaining = remaining - bytes;
     }
 
     private static void CheckHeaderName(string name)

@@ -16,8 +16,8 @@ namespace Hub;
 /// Answers GET and HEAD with Content-Type by extension, a strong ETag (length + mtime) and Last-Modified,
 /// conditional requests (304/412, RFC 9110 §13), single byte ranges (206/416, §14) and <c>Accept-Ranges: bytes</c>.
 /// Paths that could leave the root — "..", encoded or not, absolute paths, backslashes, NUL, links pointing out —
-/// are refused with 403; missing files and directories are 404. Files under 64 KiB go out in one response with
-/// Content-Length; larger ones are read asynchronously and streamed in 64 KiB chunks, each flushed with
+/// are refused with 403; missing files and directories are 404. Files under 64 KiB go out in one response; larger
+/// ones (still with Content-Length) are read asynchronously and streamed in 64 KiB pieces, each flushed with
 /// back-pressure, so memory per download stays at two chunks whatever the file size.
 /// Subclass to change caching (<see cref="GetCacheTime"/>), types (<see cref="GetContentType"/>) or add headers
 /// (<see cref="SetExtraHeaders"/>).
@@ -122,14 +122,13 @@ public class StaticFileHandler : RequestHandler
         {
             await WriteWholeAsync(file, range).ConfigureAwait(true);
         }
-        else if (isHead)
-        {
-            // A HEAD describes the GET, which would be streamed: headers only, same framing, nothing read.
-            await FlushAsync().ConfigureAwait(true);
-        }
         else
         {
-            await StreamAsync(file, range).ConfigureAwait(true);
+            // The length is known: streamed chunks go out unchunked under a real Content-Length.
+            SetHeader("Content-Length", range.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            // A HEAD describes the GET: the same headers, nothing read.
+            if (isHead) await FlushAsync().ConfigureAwait(true);
+            else await StreamAsync(file, range).ConfigureAwait(true);
         }
     }
 
