@@ -45,6 +45,12 @@ public abstract partial class RequestHandler
     /// <summary>Cancelled when the client closes the connection (or it fails); pass it to whatever you await.</summary>
     public CancellationToken ConnectionClosed => Context.Signals.Closed;
 
+    /// <summary>
+    /// Cancelled when the server begins a graceful stop. Handlers that hold a response open (event streams, long
+    /// polls) end on it, so the drain does not wait for them until drain-timeout.
+    /// </summary>
+    public CancellationToken ServerStopping => Context.ServerStopping;
+
     /// <summary>Identifies the connection in logs and metrics.</summary>
     public string ConnectionId => Context.ConnectionId;
 

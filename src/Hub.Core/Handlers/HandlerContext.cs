@@ -41,6 +41,9 @@ internal sealed class HandlerContext
     public string ConnectionId { get; }
 
     private readonly DrainSignal _drain;
+
+    /// <summary>Fires when the server starts a graceful stop.</summary>
+    public CancellationToken ServerStopping => _drain.Stopping;
     private bool _closeAfterResponse;
 
     /// <summary>The connection ends after this response (client asked, server draining, body left unread …).</summary>

@@ -205,6 +205,11 @@ internal sealed class HandlerHost
                 else _ctx.Log.Debug("[{0}] {1} {2}: HTTP {3}: {4}", _ctx.ConnectionId, _ctx.Request.Method, _ctx.Request.Uri, http.Status, http.Message);
                 _handler.SendError(http.Status, http);
                 break;
+            case OperationCanceledException when _ctx.ServerStopping.IsCancellationRequested && !_ctx.Signals.Closed.IsCancellationRequested:
+                // The handler gave up its open response because the server is stopping: end it cleanly (the drain
+                // has marked it Connection: close).
+                if (!_handler.IsFinished && !_ctx.ResponseComplete) _handler.Finish();
+                break;
             case ConnectionClosedException:
             case OperationCanceledException when _ctx.Signals.Closed.IsCancellationRequested:
                 // The client left; there is nobody to answer.

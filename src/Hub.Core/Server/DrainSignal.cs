@@ -7,9 +7,19 @@ namespace Hub.Server;
 /// </summary>
 internal sealed class DrainSignal
 {
+    private readonly CancellationTokenSource _stopping = new();
     private volatile bool _draining;
 
     public bool IsDraining => _draining;
 
-    public void Start() => _draining = true;
+    /// <summary>Fires when the drain starts: long-lived handlers (SSE, long polls) end so the stop need not wait.</summary>
+    public CancellationToken Stopping => _stopping.Token;
+
+    public void Start()
+    {
+        if (_draining) return;
+        _draining = true;
+        // Handler callbacks must not run on the listener actor's thread.
+        ThreadPool.UnsafeQueueUserWorkItem(static cts => cts.Cancel(), _stopping, preferLocal: false);
+    }
 }
