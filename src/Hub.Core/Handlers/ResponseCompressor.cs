@@ -45,6 +45,9 @@ internal sealed class ResponseCompressor
         var coding = Negotiate(request.Headers.GetCombined("Accept-Encoding"));
         if (coding is null) return null;
         headers.Set("Content-Encoding", coding);
+        // RFC 9110 §8.8.3: the gzip and identity bodies differ byte for byte, so a strong validator of the identity
+        // body must not label the compressed one (nginx weakens it the same way).
+        if (headers.Get("ETag") is { } etag && !etag.StartsWith("W/", StringComparison.Ordinal)) headers.Set("ETag", "W/" + etag);
         return new ResponseCompressor(coding, settings.Level);
     }
 

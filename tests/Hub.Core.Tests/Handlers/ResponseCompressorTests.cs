@@ -45,6 +45,19 @@ public sealed class ResponseCompressorTests
     }
 
     [Fact]
+    public void Weakens_a_strong_ETag_of_the_identity_body_when_it_compresses()
+    {
+        var headers = Headers("text/css");
+        headers.Set("ETag", "\"abc\"");
+        ResponseCompressor.TryCreate(On, Requests.Make("GET", "/", ("Accept-Encoding", "gzip")), 200, headers, 5000);
+        Assert.Equal("W/\"abc\"", headers.Get("ETag"));
+        var plain = Headers("text/css");
+        plain.Set("ETag", "\"abc\"");
+        ResponseCompressor.TryCreate(On, Requests.Make("GET", "/"), 200, plain, 5000);
+        Assert.Equal("\"abc\"", plain.Get("ETag"));
+    }
+
+    [Fact]
     public void Appends_to_an_existing_Vary_once()
     {
         var headers = Headers("application/json");
