@@ -1,14 +1,17 @@
 using LoadGen;
 
-// WebSocket load generator for bench/ws (see bench/README.md). Loopback only; every phase is bounded; the last line
-// of output is "RESULT key=value ..." for the scripts. Exit codes: 0 ok, 1 the run failed (errors, loss, timeouts),
-// 2 usage, 3 overran --max-seconds.
+// WebSocket load generator for bench/ws and bench/idle (see bench/README.md). Loopback only; every phase is bounded;
+// the last line of output is "RESULT key=value ..." for the scripts. Exit codes: 0 ok, 1 the run failed (errors,
+// loss, timeouts), 2 usage, 3 overran --max-seconds.
 //
 //   LoadGen echo --url ws://127.0.0.1:P/ws [--connections 100] [--duration 15] [--payload 32] [--expect-prefix S]
 //                [--timeout 10] [--connect-concurrency 64] [--max-seconds 600]
 //   LoadGen broadcast --url ws://127.0.0.1:P/chat [--subscribers 1000] [--messages 1000] [--publishers 1]
 //                [--payload 32] [--window 100] [--settle-timeout 30] [--timeout 120] [--connect-concurrency 64]
 //                [--max-seconds 600]
+//   LoadGen idle --url ws://127.0.0.1:P/ws | --kind http --url http://127.0.0.1:P/  --server-pid PID
+//                [--steps 1000,10000] [--settle 3] [--warmup-connections 200] [--source-addresses 127.0.0.2,...]
+//                [--connect-concurrency 64] [--step-timeout 120] [--max-seconds 600]
 
 const string Usage = """
     usage: LoadGen echo --url ws://127.0.0.1:PORT/ws [--connections 100] [--duration 15] [--payload 32]
@@ -16,6 +19,10 @@ const string Usage = """
            LoadGen broadcast --url ws://127.0.0.1:PORT/chat [--subscribers 1000] [--messages 1000] [--publishers 1]
                         [--payload 32] [--window 100] [--settle-timeout 30] [--timeout 120]
                         [--connect-concurrency 64] [--max-seconds 600]
+           LoadGen idle [--kind ws] --url ws://127.0.0.1:PORT/ws --server-pid PID [--steps 1000,10000] [--settle 3]
+                        [--warmup-connections 200] [--source-addresses 127.0.0.2,127.0.0.3] [--connect-concurrency 64]
+                        [--step-timeout 120] [--max-seconds 600]
+           LoadGen idle --kind http --url http://127.0.0.1:PORT/ --server-pid PID [same options]
     """;
 
 var log = Console.Out;
@@ -36,7 +43,8 @@ try
     {
         "echo" => new EchoBenchmark(options).RunAsync,
         "broadcast" => new BroadcastBenchmark(options).RunAsync,
-        _ => throw new UsageException($"unknown mode '{args[0]}' (echo or broadcast)"),
+        "idle" => new IdleBenchmark(options).RunAsync,
+        _ => throw new UsageException($"unknown mode '{args[0]}' (echo, broadcast or idle)"),
     };
     options.EnsureAllRead();
     killSwitch = new Timer(_ =>

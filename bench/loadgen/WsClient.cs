@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
@@ -31,12 +32,16 @@ internal sealed class WsClient : IDisposable
 
     private WsClient(Socket socket) => _socket = socket;
 
-    /// <summary>Connects over TCP (Nagle off: every frame goes out at once) and performs the opening handshake.</summary>
-    public static async Task<WsClient> ConnectAsync(WsEndpoint endpoint, CancellationToken cancellationToken)
+    /// <summary>Connects over TCP (Nagle off: every frame goes out at once) and performs the opening handshake.
+    /// <paramref name="source"/> binds the client end to another loopback address (127.0.0.2, ...) so more
+    /// connections fit than one address has ephemeral ports.</summary>
+    public static async Task<WsClient> ConnectAsync(WsEndpoint endpoint, CancellationToken cancellationToken,
+        IPAddress? source = null)
     {
         var socket = new Socket(endpoint.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            if (source is not null) socket.Bind(new IPEndPoint(source, 0));
             await socket.ConnectAsync(endpoint.EndPoint, cancellationToken).ConfigureAwait(false);
             var client = new WsClient(socket);
             await client.HandshakeAsync(endpoint, cancellationToken).ConfigureAwait(false);

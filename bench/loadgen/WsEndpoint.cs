@@ -2,21 +2,22 @@ using System.Net;
 
 namespace LoadGen;
 
-/// <summary>A ws:// URL on a loopback address: the only kind the load generator accepts.</summary>
-internal sealed record WsEndpoint(IPEndPoint EndPoint, string HostHeader, string PathAndQuery)
+/// <summary>A ws:// URL (or, for the idle mode's plain HTTP connections, an http:// URL) on a loopback address: the
+/// only kind the load generator accepts.</summary>
+internal sealed record WsEndpoint(IPEndPoint EndPoint, string HostHeader, string PathAndQuery, string Scheme = "ws")
 {
-    public static WsEndpoint Parse(string url)
+    public static WsEndpoint Parse(string url, string scheme = "ws")
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != "ws")
-            throw new ArgumentException($"not a ws:// URL: {url}");
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != scheme)
+            throw new ArgumentException($"not a {scheme}:// URL: {url}");
         var address = uri.Host == "localhost" ? IPAddress.Loopback
             : IPAddress.TryParse(uri.Host, out var ip) ? ip
             : throw new ArgumentException($"use an IP address or localhost, not '{uri.Host}'");
         // Loopback only: a benchmark must never load a machine on the network.
         if (!IPAddress.IsLoopback(address)) throw new ArgumentException($"{address} is not a loopback address");
         var port = uri.IsDefaultPort ? 80 : uri.Port;
-        return new WsEndpoint(new IPEndPoint(address, port), uri.Authority, uri.PathAndQuery);
+        return new WsEndpoint(new IPEndPoint(address, port), uri.Authority, uri.PathAndQuery, scheme);
     }
 
-    public override string ToString() => $"ws://{HostHeader}{PathAndQuery}";
+    public override string ToString() => $"{Scheme}://{HostHeader}{PathAndQuery}";
 }
