@@ -2,7 +2,7 @@
 # Whole-server benchmark harness: builds Release, starts each server in turn pinned to one core, loads it from
 # another core, repeats, and prints medians with min–max and the Hub/peer ratios. See bench/README.md.
 #
-#   bench/run.sh [scenario...]        scenarios: http (default), ws-echo, ws-broadcast
+#   bench/run.sh [scenario...]        scenarios: http (default), ws-echo, ws-broadcast, idle
 #
 # Environment (defaults in brackets):
 #   WARMUP [30]        seconds of load before measuring each server (tiered JIT on one core needs ~25 s)
@@ -14,7 +14,8 @@
 #   SERVER_CPU [0]  LOAD_CPU [1]    cores for the server and for the load generator
 #   NO_BUILD [0]       1 = use the existing Release builds
 #   STARTUP_TIMEOUT [60]  seconds a server gets to answer its first request
-#   The WebSocket scenarios add WS_* settings: see bench/ws/scenario.sh and bench/README.md.
+#   The WebSocket scenarios add WS_* settings: see bench/ws/scenario.sh and bench/README.md; idle adds IDLE_*
+#   settings (bench/idle/scenario.sh).
 #
 # Every run is bounded (wrk -d, timeouts), uses loopback only, and stops exactly the processes it started, by PID.
 set -euo pipefail
@@ -253,16 +254,17 @@ main() {
     # Scenario "a-b" lives in bench/a/scenario.sh and defines a_b_scenario, a_b_report_md and a_b_report_json.
     for s in "${scenarios[@]}"; do
         dir=${s%%-*}
-        [[ -f $BENCH_DIR/$dir/scenario.sh ]] || die "unknown scenario '$s' (known: http ws-echo ws-broadcast)"
+        [[ -f $BENCH_DIR/$dir/scenario.sh ]] || die "unknown scenario '$s' (known: http ws-echo ws-broadcast idle)"
         if [[ -z ${sourced[$dir]:-} ]]; then
             # shellcheck source=/dev/null
             source "$BENCH_DIR/$dir/scenario.sh"
             sourced[$dir]=1
         fi
-        declare -F "${s//-/_}_scenario" >/dev/null || die "unknown scenario '$s' (known: http ws-echo ws-broadcast)"
+        declare -F "${s//-/_}_scenario" >/dev/null || die "unknown scenario '$s' (known: http ws-echo ws-broadcast idle)"
         case $s in
             http) NEED_HUB_HOST=1; NEED_WRK=1 ;;
             ws-*) ws_requirements ;;
+            idle) idle_requirements ;;
         esac
     done
     for s in $SERVERS; do server_port "$s" >/dev/null; done
