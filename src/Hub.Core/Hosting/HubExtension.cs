@@ -18,6 +18,9 @@ public sealed class HubExtension : IExtension
         // Hub's reference config is the fallback of whatever the system was created with.
         system.Settings.InjectTopLevelFallback(HubSettings.DefaultConfig());
         Settings = HubSettings.FromConfig(system.Settings.Config);
+        // Checked before any actor starts, so a misconfigured system fails cleanly.
+        if (Settings.Rooms.Backend == RoomBackendKind.Distributed && system.Provider is not Akka.Cluster.ClusterActorRefProvider)
+            throw new ConfigurationException("hub.rooms.backend = distributed needs akka.actor.provider = cluster");
         var registry = system.SystemActorOf(Props.Create(() => new RoomRegistryActor()), "hub-rooms");
         IRoomBackend backend = Settings.Rooms.Backend switch
         {
@@ -36,8 +39,6 @@ public sealed class HubExtension : IExtension
 
     private static DistributedRoomBackend StartDistributed(ExtendedActorSystem system, IActorRef registry, RoomSettings settings)
     {
-        if (system.Provider is not Akka.Cluster.ClusterActorRefProvider)
-            throw new ConfigurationException("hub.rooms.backend = distributed needs akka.actor.provider = cluster");
         // HubSerializer is bound to RoomFrame in reference.conf (akka.actor.serializers.hub), injected above.
         var mediator = DistributedPubSub.Get(system).Mediator;
         var self = Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
