@@ -21,6 +21,10 @@ internal sealed class RoomNodeActor : ReceiveActor
     private readonly Dictionary<string, TopicState> _topics = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, List<(string Room, IActorRef Outbox)>> _byOwner = new();
 
+    // Acks still due for subscriptions abandoned before they were acknowledged: the mediator answers in order, so
+    // the next acks for such a room belong to those, not to a newer subscription.
+    private readonly Dictionary<string, int> _staleAcks = new(StringComparer.Ordinal);
+
     public RoomNodeActor(IActorRef registry, IActorRef mediator, string selfNode)
     {
         _registry = registry;
@@ -50,7 +54,14 @@ internal sealed class RoomNodeActor : ReceiveActor
         });
         Receive<SubscribeAck>(ack =>
         {
-            if (!_topics.TryGetValue(RoomOf(ack.Subscribe.Topic), out var state) || state.Acked) return;
+            var room = RoomOf(ack.Subscribe.Topic);
+            if (_staleAcks.TryGetValue(room, out var stale))
+            {
+                if (stale == 1) _staleAcks.Remove(room);
+                else _staleAcks[room] = stale - 1;
+                return;
+            }
+            if (!_topics.TryGetValue(room, out var state) || state.Acked) return;
             state.Acked = true;
             foreach (var waiter in state.Waiters) waiter.Tell(Joined.Instance);
             state.Waiters.Clear();
@@ -95,8 +106,12 @@ internal sealed class RoomNodeActor : ReceiveActor
         state.Outboxes.Remove(outbox);
         if (state.Outboxes.Count > 0) return;
         _topics.Remove(room);
-        // Nobody waits for a join that was already left.
-        foreach (var waiter in state.Waiters) waiter.Tell(Joined.Instance);
+        if (!state.Acked)
+        {
+            _staleAcks[room] = _staleAcks.GetValueOrDefault(room) + 1;
+            // Nobody waits for a join that was already left.
+            foreach (var waiter in state.Waiters) waiter.Tell(Joined.Instance);
+        }
         _mediator.Tell(new Unsubscribe(TopicPrefix + room, Self));
     }
 

@@ -108,4 +108,24 @@ public sealed class RoomNodeActorSpec : TestKit
         Assert.Equal(new byte[] { 4, 5 }, publish.Frame.PayloadToArray());
         _registry.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
+
+    [Fact]
+    public void The_ack_of_an_abandoned_subscription_does_not_complete_a_newer_join()
+    {
+        var first = CreateTestProbe().Ref;
+        _node.Tell(new RoomNodeActor.Join("r", first, first), TestActor);
+        var abandoned = ExpectTopicSubscribe("r");
+        _node.Tell(new RoomNodeActor.Leave("r", first), TestActor);
+        ExpectMsg<RoomNodeActor.Joined>();
+        ExpectMsg<RoomNodeActor.Left>();
+        _mediator.ExpectMsg<Unsubscribe>();
+
+        var second = CreateTestProbe().Ref;
+        _node.Tell(new RoomNodeActor.Join("r", second, second), TestActor);
+        var current = ExpectTopicSubscribe("r");
+        _node.Tell(new SubscribeAck(abandoned), _mediator.Ref);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        _node.Tell(new SubscribeAck(current), _mediator.Ref);
+        ExpectMsg<RoomNodeActor.Joined>();
+    }
 }
