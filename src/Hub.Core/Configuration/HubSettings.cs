@@ -23,11 +23,15 @@ public sealed record HubSettings(
             ShutdownSettings.FromConfig(hub.GetConfig("shutdown"), "hub.shutdown"))
         {
             WebSocket = WebSocketSettings.FromConfig(hub.GetConfig("websocket"), "hub.websocket"),
+            Rooms = RoomSettings.FromConfig(hub.GetConfig("rooms"), "hub.rooms"),
         };
     }
 
     /// <summary>hub.websocket.</summary>
     public WebSocketSettings WebSocket { get; init; } = null!;
+
+    /// <summary>hub.rooms.</summary>
+    public RoomSettings Rooms { get; init; } = null!;
 
     /// <summary>Hub's documented defaults (hocon/reference.conf).</summary>
     public static Config DefaultConfig() => ReferenceConfig.Value;

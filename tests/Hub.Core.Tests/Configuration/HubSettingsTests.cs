@@ -60,6 +60,8 @@ public sealed class HubSettingsTests
             OverflowPolicy.Close => "close", OverflowPolicy.DropOldest => "drop-oldest", _ => "conflate",
         }),
         ["hub.websocket.per-message-deflate"] = (Kind.Switch, s => s.WebSocket.PerMessageDeflate),
+        ["hub.rooms.backend"] = (Kind.Text, s => s.Rooms.Backend == RoomBackendKind.Local ? "local" : "distributed"),
+        ["hub.rooms.max-broadcast-size"] = (Kind.ByteSize, s => (long)s.Rooms.MaxBroadcastSize),
     };
 
     private enum Kind { Text, Integer, IntegerOrUnlimited, ByteSize, ByteSizeOrAuto, Duration, Switch, TextList, CompressionLevel }
