@@ -109,7 +109,17 @@ public sealed class HubBinding
         catch (AskTimeoutException)
         {
             Listener.Tell(ListenerProtocol.AbortAll.Instance);
+            await UnbindAsync().ConfigureAwait(false);
+            return;
         }
-        await UnbindAsync().ConfigureAwait(false);
+        // The listener unbinds itself once lingering sockets have closed (or after a short grace).
+        try
+        {
+            await Listener.Ask<ListenerProtocol.Unbound>(ListenerProtocol.WhenUnbound.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            await UnbindAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -38,6 +38,7 @@ internal sealed class ConnectionActor : ReceiveActor
     private bool _draining;
     private bool _outputClosed;
     private bool _streamTerminated;
+    private bool _transportStopped;
     private int _runningHooks;
 
     public ConnectionActor(IActorRef tcp, EndPoint remote, Application app, HubSettings settings, ConnectionGraph graph,
@@ -74,10 +75,14 @@ internal sealed class ConnectionActor : ReceiveActor
         Receive<ConnectionProtocol.StreamTerminated>(_ =>
         {
             _streamTerminated = true;
+            Context.Parent.Tell(ListenerProtocol.StreamEnded.Instance);
             _socket?.NotifyClosed(CloseCodes.AbnormalClosure, "");
-            // A hook still awaiting will resume (its flushes failed, its token fired) and must be able to finish:
-            // the actor stops when the last one does.
-            if (_runningHooks == 0) Context.Stop(Self);
+            StopWhenDone();
+        });
+        Receive<ConnectionProtocol.TransportStopped>(_ =>
+        {
+            _transportStopped = true;
+            StopWhenDone();
         });
         Receive<ConnectionProtocol.SlowConsumer>(_ =>
             _log.Info("[{0}] slow consumer: outbound queue full, closing with 1008", _id));
@@ -131,8 +136,17 @@ internal sealed class ConnectionActor : ReceiveActor
         {
             // Back on the actor (the context brings continuations here).
             _runningHooks--;
-            if (_runningHooks == 0 && _streamTerminated) Context.Stop(Self);
+            StopWhenDone();
         }
+    }
+
+    /// <summary>
+    /// Stop once the stream has ended, the socket is closed for good (after any lingering drain), and no hook is
+    /// still running (a hook awaiting when the stream ended resumes with failed flushes and a fired token).
+    /// </summary>
+    private void StopWhenDone()
+    {
+        if (_streamTerminated && _transportStopped && _runningHooks == 0) Context.Stop(Self);
     }
 
     private void RunHook(Func<Task> hook, string what)

@@ -30,7 +30,7 @@ internal sealed class ConnectionGraph
 
     public void Run(IActorRef tcpConnection, IActorRef connectionActor, ConnectionSignals signals)
     {
-        var transport = Flow.FromGraph(new TcpTransportStage(tcpConnection, _settings.Server.MaxUnackedWriteBytes, _settings.Server.LingerTimeout));
+        var transport = Flow.FromGraph(new TcpTransportStage(tcpConnection, connectionActor, _settings.Server.MaxUnackedWriteBytes, _settings.Server.LingerTimeout));
         var protocolSwitch = new WebSockets.ProtocolSwitch();
         var decoder = new Http1DecoderStage(_settings.Http, protocolSwitch);
         var codec = BidiFlow.FromFlows(Flow.FromGraph(decoder), Flow.FromGraph(_encoder));

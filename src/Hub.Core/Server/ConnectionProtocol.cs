@@ -18,6 +18,15 @@ internal static class ConnectionProtocol
         public static readonly InputClosed Instance = new();
     }
 
+    /// <summary>
+    /// Transport → actor: the socket is closed for good. Until then (a lingering close drains after the last
+    /// response) the actor stays alive: the listener counts it as open, and unbinding would reset the socket.
+    /// </summary>
+    public sealed class TransportStopped : INoSerializationVerificationNeeded
+    {
+        public static readonly TransportStopped Instance = new();
+    }
+
     /// <summary>Bridge → actor: the stream has stopped; the connection is gone.</summary>
     public sealed class StreamTerminated : INoSerializationVerificationNeeded
     {

@@ -13,8 +13,10 @@ namespace Hub.Server;
 /// once. Children are stopped, never restarted, when they fail; one connection's failure is logged with its id and
 /// touches nothing else. Akka.IO ties every accepted connection to this actor's life, so unbinding keeps it alive.
 /// </summary>
-internal sealed class ListenerActor : ReceiveActor
+internal sealed class ListenerActor : ReceiveActor, IWithTimers
 {
+    public ITimerScheduler Timers { get; set; } = null!;
+
     private readonly Application _app;
     private readonly HubSettings _settings;
     private readonly EndPoint _endpoint;
@@ -87,7 +89,12 @@ internal sealed class ListenerActor : ReceiveActor
     {
         Receive<Tcp.Connected>(c => Accept(c, Sender));
         CommonMessages();
-        Receive<Terminated>(_ => _open--);
+        Receive<Terminated>(t =>
+        {
+            _open--;
+            _streaming.Remove(t.ActorRef);
+        });
+        Receive<ListenerProtocol.StreamEnded>(_ => _streaming.Remove(Sender));
         Receive<ListenerProtocol.StopAccepting>(_ =>
         {
             Become(Refusing);
@@ -100,7 +107,12 @@ internal sealed class ListenerActor : ReceiveActor
     {
         Receive<Tcp.Connected>(_ => Refuse(Sender));
         CommonMessages();
-        Receive<Terminated>(_ => _open--);
+        Receive<Terminated>(t =>
+        {
+            _open--;
+            _streaming.Remove(t.ActorRef);
+        });
+        Receive<ListenerProtocol.StreamEnded>(_ => _streaming.Remove(Sender));
         Receive<ListenerProtocol.StopAccepting>(_ => Sender.Tell(ListenerProtocol.StoppedAccepting.Instance));
         Receive<ListenerProtocol.Drain>(_ => StartDrain(Sender));
     }
@@ -118,11 +130,18 @@ internal sealed class ListenerActor : ReceiveActor
     {
         Receive<Tcp.Connected>(_ => Refuse(Sender));
         CommonMessages();
-        Receive<Terminated>(_ =>
+        Receive<Terminated>(t =>
         {
             _open--;
+            _streaming.Remove(t.ActorRef);
             CheckDrained();
         });
+        Receive<ListenerProtocol.StreamEnded>(_ =>
+        {
+            _streaming.Remove(Sender);
+            CheckDrained();
+        });
+        Receive<ListenerProtocol.LingerGraceElapsed>(_ => Self.Tell(ListenerProtocol.Unbind.Instance));
         Receive<ListenerProtocol.StopAccepting>(_ => Sender.Tell(ListenerProtocol.StoppedAccepting.Instance));
         Receive<ListenerProtocol.Drain>(_ =>
         {
@@ -143,7 +162,12 @@ internal sealed class ListenerActor : ReceiveActor
             Become(Unbound);
         });
         CommonMessages();
-        Receive<Terminated>(_ => _open--);
+        Receive<Terminated>(t =>
+        {
+            _open--;
+            _streaming.Remove(t.ActorRef);
+        });
+        Receive<ListenerProtocol.StreamEnded>(_ => _streaming.Remove(Sender));
         Receive<ListenerProtocol.StopAccepting>(_ => Sender.Tell(ListenerProtocol.StoppedAccepting.Instance));
         Receive<ListenerProtocol.Drain>(_ => Sender.Tell(ListenerProtocol.Drained.Instance));
     }
@@ -152,7 +176,12 @@ internal sealed class ListenerActor : ReceiveActor
     {
         CommonMessages();
         Receive<Tcp.Connected>(_ => Refuse(Sender));
-        Receive<Terminated>(_ => _open--);
+        Receive<Terminated>(t =>
+        {
+            _open--;
+            _streaming.Remove(t.ActorRef);
+        });
+        Receive<ListenerProtocol.StreamEnded>(_ => _streaming.Remove(Sender));
         Receive<ListenerProtocol.StopAccepting>(_ => Sender.Tell(ListenerProtocol.StoppedAccepting.Instance));
         Receive<ListenerProtocol.Drain>(_ => Sender.Tell(ListenerProtocol.Drained.Instance));
     }
@@ -170,6 +199,11 @@ internal sealed class ListenerActor : ReceiveActor
         {
             foreach (var child in Context.GetChildren()) Context.Stop(child);
         });
+        Receive<ListenerProtocol.WhenUnbound>(_ =>
+        {
+            if (_portReleased) Sender.Tell(ListenerProtocol.Unbound.Instance);
+            else _unbindWaiters.Add(Sender);
+        });
         Receive<ListenerProtocol.Unbind>(_ =>
         {
             if (_portReleased)
@@ -185,14 +219,27 @@ internal sealed class ListenerActor : ReceiveActor
         });
     }
 
+    /// <summary>
+    /// Drained = every response is out. Unbinding resets whatever Akka.IO still holds, so sockets still lingering
+    /// (waiting for their client's FIN, response bytes maybe still in the kernel) get a short grace first.
+    /// </summary>
     private void CheckDrained()
     {
-        if (_open > 0) return;
+        if (_streaming.Count > 0) return;
         foreach (var w in _drainWaiters) w.Tell(ListenerProtocol.Drained.Instance);
         _drainWaiters.Clear();
-        // Nothing is left to protect from the unbind: release the port.
-        Self.Tell(ListenerProtocol.Unbind.Instance);
+        if (_open == 0) Self.Tell(ListenerProtocol.Unbind.Instance);
+        else if (!_graceScheduled)
+        {
+            _graceScheduled = true;
+            Timers.StartSingleTimer("linger-grace", ListenerProtocol.LingerGraceElapsed.Instance, LingerGrace);
+        }
     }
+
+    // Long enough for a client that got its last response to close its side; short against drain budgets.
+    private static readonly TimeSpan LingerGrace = TimeSpan.FromSeconds(2);
+    private bool _graceScheduled;
+    private readonly HashSet<IActorRef> _streaming = new();
 
     private void Accept(Tcp.Connected connected, IActorRef connection)
     {
@@ -205,6 +252,7 @@ internal sealed class ListenerActor : ReceiveActor
         var id = ConnectionIds.Next();
         var child = Context.ActorOf(ConnectionActor.Props(connection, connected.RemoteAddress, _app, _settings, _graph, _drain, id), "c-" + id);
         Context.Watch(child);
+        _streaming.Add(child);
         _open++;
         _accepted++;
     }

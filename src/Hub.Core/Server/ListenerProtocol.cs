@@ -30,6 +30,25 @@ internal static class ListenerProtocol
         public static readonly Drain Instance = new();
     }
 
+    /// <summary>Connection → listener: its last response is out; the socket may still be lingering.</summary>
+    public sealed class StreamEnded : INoSerializationVerificationNeeded
+    {
+        public static readonly StreamEnded Instance = new();
+    }
+
+    /// <summary>Replies <see cref="Unbound"/> once the port is released (after a drain, when the last lingering
+    /// socket closes or the grace period ends), without forcing it.</summary>
+    public sealed class WhenUnbound : INoSerializationVerificationNeeded
+    {
+        public static readonly WhenUnbound Instance = new();
+    }
+
+    /// <summary>The drain is over but sockets still linger: unbind now (it resets them).</summary>
+    internal sealed class LingerGraceElapsed : INoSerializationVerificationNeeded
+    {
+        public static readonly LingerGraceElapsed Instance = new();
+    }
+
     public sealed class Drained : INoSerializationVerificationNeeded
     {
         public static readonly Drained Instance = new();

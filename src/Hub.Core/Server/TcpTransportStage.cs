@@ -21,12 +21,18 @@ namespace Hub.Server;
 internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteString>>
 {
     private readonly IActorRef _connection;
+    private readonly IActorRef _owner;
     private readonly int _maxUnacked;
     private readonly TimeSpan _linger;
 
-    public TcpTransportStage(IActorRef connection, int maxUnackedWriteBytes, TimeSpan lingerTimeout)
+    /// <param name="connection">The Akka.IO connection actor.</param>
+    /// <param name="owner">Told <see cref="ConnectionProtocol.TransportStopped"/> when the socket is done.</param>
+    /// <param name="maxUnackedWriteBytes">The write window.</param>
+    /// <param name="lingerTimeout">How long to wait for the peer's close after ours.</param>
+    public TcpTransportStage(IActorRef connection, IActorRef owner, int maxUnackedWriteBytes, TimeSpan lingerTimeout)
     {
         _connection = connection;
+        _owner = owner;
         _maxUnacked = maxUnackedWriteBytes;
         _linger = lingerTimeout;
         Shape = new FlowShape<ByteString, ByteString>(In, Out);
@@ -244,6 +250,7 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
         {
             // A stage that stops for any other reason (failure, cancellation) must not leave the socket open.
             if (!_closed) Abort();
+            _stage._owner.Tell(ConnectionProtocol.TransportStopped.Instance, ActorRefs.NoSender);
             base.PostStop();
         }
     }
