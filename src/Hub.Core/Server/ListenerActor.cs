@@ -89,12 +89,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     {
         Receive<Tcp.Connected>(c => Accept(c, Sender));
         CommonMessages();
-        Receive<Terminated>(t =>
-        {
-            _open--;
-            _streaming.Remove(t.ActorRef);
-        });
-        Receive<ListenerProtocol.StreamEnded>(_ => _streaming.Remove(Sender));
+        TrackConnections(afterChange: null);
         Receive<ListenerProtocol.StopAccepting>(_ =>
         {
             Become(Refusing);
@@ -107,12 +102,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     {
         Receive<Tcp.Connected>(_ => Refuse(Sender));
         CommonMessages();
-        Receive<Terminated>(t =>
-        {
-            _open--;
-            _streaming.Remove(t.ActorRef);
-        });
-        Receive<ListenerProtocol.StreamEnded>(_ => _streaming.Remove(Sender));
+        TrackConnections(afterChange: null);
         Receive<ListenerProtocol.StopAccepting>(_ => Sender.Tell(ListenerProtocol.StoppedAccepting.Instance));
         Receive<ListenerProtocol.Drain>(_ => StartDrain(Sender));
     }
@@ -130,17 +120,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     {
         Receive<Tcp.Connected>(_ => Refuse(Sender));
         CommonMessages();
-        Receive<Terminated>(t =>
-        {
-            _open--;
-            _streaming.Remove(t.ActorRef);
-            CheckDrained();
-        });
-        Receive<ListenerProtocol.StreamEnded>(_ =>
-        {
-            _streaming.Remove(Sender);
-            CheckDrained();
-        });
+        TrackConnections(afterChange: CheckDrained);
         Receive<ListenerProtocol.LingerGraceElapsed>(_ => Self.Tell(ListenerProtocol.Unbind.Instance));
         Receive<ListenerProtocol.StopAccepting>(_ => Sender.Tell(ListenerProtocol.StoppedAccepting.Instance));
         Receive<ListenerProtocol.Drain>(_ =>
@@ -162,12 +142,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
             Become(Unbound);
         });
         CommonMessages();
-        Receive<Terminated>(t =>
-        {
-            _open--;
-            _streaming.Remove(t.ActorRef);
-        });
-        Receive<ListenerProtocol.StreamEnded>(_ => _streaming.Remove(Sender));
+        TrackConnections(afterChange: null);
         Receive<ListenerProtocol.StopAccepting>(_ => Sender.Tell(ListenerProtocol.StoppedAccepting.Instance));
         Receive<ListenerProtocol.Drain>(_ => Sender.Tell(ListenerProtocol.Drained.Instance));
     }
@@ -176,14 +151,25 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     {
         CommonMessages();
         Receive<Tcp.Connected>(_ => Refuse(Sender));
+        TrackConnections(afterChange: null);
+        Receive<ListenerProtocol.StopAccepting>(_ => Sender.Tell(ListenerProtocol.StoppedAccepting.Instance));
+        Receive<ListenerProtocol.Drain>(_ => Sender.Tell(ListenerProtocol.Drained.Instance));
+    }
+
+    /// <summary>Keeps the open (actor alive) and streaming (response not yet out) counts, in every state.</summary>
+    private void TrackConnections(Action? afterChange)
+    {
         Receive<Terminated>(t =>
         {
             _open--;
             _streaming.Remove(t.ActorRef);
+            afterChange?.Invoke();
         });
-        Receive<ListenerProtocol.StreamEnded>(_ => _streaming.Remove(Sender));
-        Receive<ListenerProtocol.StopAccepting>(_ => Sender.Tell(ListenerProtocol.StoppedAccepting.Instance));
-        Receive<ListenerProtocol.Drain>(_ => Sender.Tell(ListenerProtocol.Drained.Instance));
+        Receive<ListenerProtocol.StreamEnded>(_ =>
+        {
+            _streaming.Remove(Sender);
+            afterChange?.Invoke();
+        });
     }
 
     private void Refuse(IActorRef connection)
