@@ -85,7 +85,7 @@ internal sealed class ConnectionActor : ReceiveActor
             StopWhenDone();
         });
         Receive<ConnectionProtocol.SlowConsumer>(_ =>
-            _log.Info("[{0}] slow consumer: outbound queue full, closing with 1008", _id));
+            _log.Warning("[{0}] slow consumer: outbound queue full, closing with 1008", _id));
         Receive<CloseConnection>(c =>
         {
             if (_socket is not null) _socket.Close(c.Code, c.Reason);
