@@ -23,6 +23,7 @@ public sealed class HostCommandLine
                                "Exit codes: 0 after a graceful stop (SIGINT/SIGTERM), 1 when the server cannot start, 2 for a bad command line.")
         {
             Port, Bind, Config, Set, ProxyUpstream, MaxBodySize, MaxHeaderSize, IdleTimeout, WsMaxMessageSize,
+            ClusterPort, Seed, PublicHost,
         };
     }
 
@@ -99,6 +100,44 @@ public sealed class HostCommandLine
         CustomParser = r => ParseNumber(r, "--ws-max-message-size", 1, long.MaxValue, "a number of bytes >= 1", ParseLong),
     };
 
+    public Option<int> ClusterPort { get; } = new("--cluster-port")
+    {
+        Description = "Join a cluster: Akka remoting port of this node (hocon/cluster.conf is layered in; 0 picks a free port)",
+        HelpName = "PORT",
+        CustomParser = r => ParseNumber(r, "--cluster-port", 0, 65535, "a port in [0, 65535]", s =>
+            int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : (int?)null),
+    };
+
+    public Option<string[]> Seed { get; } = new("--seed")
+    {
+        Description = "A seed node as host:port (repeatable; the first node may name itself)",
+        HelpName = "HOST:PORT",
+        AllowMultipleArgumentsPerToken = false,
+        CustomParser = r =>
+        {
+            var seeds = r.Tokens.Select(t => t.Value).ToArray();
+            foreach (var seed in seeds)
+                if (ParseSeed(seed) is null) r.AddError($"--seed must be host:port, got '{seed}'");
+            return seeds;
+        },
+    };
+
+    public Option<string> PublicHost { get; } = new("--public-host")
+    {
+        Description = "Host name other cluster nodes use to reach this one (default: --bind)",
+        HelpName = "HOST",
+    };
+
+    internal static (string Host, int Port)? ParseSeed(string seed)
+    {
+        var colon = seed.LastIndexOf(':');
+        if (colon <= 0 || colon == seed.Length - 1) return null;
+        if (!int.TryParse(seed.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            return null;
+        var host = seed[..colon].Trim('[', ']');
+        return host.Length == 0 || host.Any(char.IsWhiteSpace) ? null : (host, port);
+    }
+
     /// <summary>The options of a parse without errors.</summary>
     public HostOptions Read(ParseResult parse) => new()
     {
@@ -111,6 +150,9 @@ public sealed class HostCommandLine
         MaxHeaderSize = Given(parse, MaxHeaderSize) ? parse.GetValue(MaxHeaderSize) : null,
         IdleTimeout = Given(parse, IdleTimeout) ? TimeSpan.FromSeconds(parse.GetValue(IdleTimeout)) : null,
         WsMaxMessageSize = Given(parse, WsMaxMessageSize) ? parse.GetValue(WsMaxMessageSize) : null,
+        ClusterPort = Given(parse, ClusterPort) ? parse.GetValue(ClusterPort) : null,
+        Seeds = parse.GetValue(Seed) ?? [],
+        PublicHost = parse.GetValue(PublicHost),
     };
 
     /// <summary>One token parsed and range-checked; a bad one becomes a parse error naming the flag.</summary>

@@ -19,10 +19,13 @@ public static class HostConfiguration
     public static (Config Config, HubSettings Settings) Build(HostOptions options, string? hubConfPath = null)
     {
         hubConfPath ??= DefaultHubConfPath;
+        var clusterConfPath = Path.Combine(Path.GetDirectoryName(hubConfPath) ?? ".", "cluster.conf");
         var config = Layer(
             Overrides(options.Overrides),
             Flags(options),
             options.ConfigFile is null ? null : ParseFile(options.ConfigFile),
+            ClusterFlags(options),
+            options.ClusterPort is not null && File.Exists(clusterConfPath) ? ParseFile(clusterConfPath) : null,
             File.Exists(hubConfPath) ? ParseFile(hubConfPath) : null,
             FlagDefaults,
             HubSettings.DefaultConfig());
@@ -56,6 +59,29 @@ public static class HostConfiguration
     /// <summary>--port and --bind defaults, overridable by any file (they match hocon/hub.conf).</summary>
     private static readonly Config FlagDefaults = ConfigurationFactory.ParseString(
         $"hub.server {{ port = {HostOptions.DefaultPort}, hostname = {Quote(HostOptions.DefaultBind)} }}");
+
+    /// <summary>
+    /// The node's remoting address and seeds. Above cluster.conf, below --config and --set, so a file can still
+    /// override them. The ActorSystem is always named "hub", so seed addresses are akka.tcp://hub@host:port.
+    /// </summary>
+    private static Config? ClusterFlags(HostOptions o)
+    {
+        if (o.ClusterPort is not { } port) return null;
+        var bind = o.Bind ?? HostOptions.DefaultBind;
+        var lines = new List<string>
+        {
+            $"akka.remote.dot-netty.tcp.port = {port}",
+            $"akka.remote.dot-netty.tcp.hostname = {Quote(bind)}",
+        };
+        if (o.PublicHost is { } publicHost) lines.Add($"akka.remote.dot-netty.tcp.public-hostname = {Quote(publicHost)}");
+        if (o.Seeds.Count > 0)
+        {
+            var seeds = o.Seeds.Select(s => HostCommandLine.ParseSeed(s) ?? throw new HostStartupException($"--seed must be host:port, got '{s}'"))
+                .Select(s => Quote($"akka.tcp://hub@{s.Host}:{s.Port}"));
+            lines.Add($"akka.cluster.seed-nodes = [{string.Join(", ", seeds)}]");
+        }
+        return ConfigurationFactory.ParseString(string.Join('\n', lines));
+    }
 
     private static Config? Flags(HostOptions o)
     {

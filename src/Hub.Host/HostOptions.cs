@@ -21,6 +21,15 @@ public sealed record HostOptions
     /// <summary>--proxy-upstream: where GET /proxy fetches from; null answers 503.</summary>
     public Uri? ProxyUpstream { get; init; }
 
+    /// <summary>--cluster-port: join a cluster, with Akka remoting on this port (0 picks a free one).</summary>
+    public int? ClusterPort { get; init; }
+
+    /// <summary>--seed host:port, repeatable: the cluster's seed nodes (the first node may name itself).</summary>
+    public IReadOnlyList<string> Seeds { get; init; } = [];
+
+    /// <summary>--public-host: the host name other nodes use to reach this one (defaults to --bind).</summary>
+    public string? PublicHost { get; init; }
+
     /// <summary>--ws-max-message-size: hub.websocket.max-message-size in bytes.</summary>
     public long? WsMaxMessageSize { get; init; }
 

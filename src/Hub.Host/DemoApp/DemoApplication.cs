@@ -33,7 +33,7 @@ public static class DemoApplication
             .Map<ItemsHandler>("/items", name: "items", store)
             .Map<ItemHandler>("/items/{id}", name: "item", store)
             .Map<ProxyHandler>("/proxy", name: null, options)
-            .Map<HealthHandler>("/health", name: null, state)
+            .Map<HealthHandler>("/health", null, state, system)
             .Map<EchoSocket>("/ws")
             .Map<ChatSocket>("/chat")
             .Map<ChatEventsHandler>("/events")

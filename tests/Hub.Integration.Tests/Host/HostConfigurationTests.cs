@@ -83,6 +83,31 @@ public sealed class HostConfigurationTests
     }
 
     [Fact]
+    public void Without_cluster_flags_the_host_runs_single_node()
+    {
+        var (config, s) = HostConfiguration.Build(new HostOptions());
+        Assert.NotEqual("cluster", config.GetString("akka.actor.provider"));
+        Assert.Equal(Hub.Configuration.RoomBackendKind.Local, s.Rooms.Backend);
+    }
+
+    [Fact]
+    public void Cluster_flags_layer_cluster_conf_address_and_seeds()
+    {
+        // The shipped hub.conf, with cluster.conf beside it.
+        var (config, s) = HostConfiguration.Build(new HostOptions
+        {
+            ClusterPort = 4053, Bind = "127.0.0.1", PublicHost = "node1.example", Seeds = ["127.0.0.1:4053", "node2.example:4054"],
+        });
+        Assert.Equal("cluster", config.GetString("akka.actor.provider"));
+        Assert.Equal(4053, config.GetInt("akka.remote.dot-netty.tcp.port"));
+        Assert.Equal("127.0.0.1", config.GetString("akka.remote.dot-netty.tcp.hostname"));
+        Assert.Equal("node1.example", config.GetString("akka.remote.dot-netty.tcp.public-hostname"));
+        Assert.Equal(["akka.tcp://hub@127.0.0.1:4053", "akka.tcp://hub@node2.example:4054"], config.GetStringList("akka.cluster.seed-nodes"));
+        Assert.Equal("keep-majority", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
+        Assert.Equal(Hub.Configuration.RoomBackendKind.Distributed, s.Rooms.Backend);
+    }
+
+    [Fact]
     public void Ws_max_message_size_sets_the_websocket_message_limit()
     {
         var (_, s) = Build(new HostOptions { WsMaxMessageSize = 4096 });
