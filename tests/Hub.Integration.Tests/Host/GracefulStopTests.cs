@@ -35,4 +35,20 @@ public sealed class GracefulStopTests
         await body.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(7), "the event stream held up the stop until drain-timeout");
     }
+
+    [Fact]
+    public async Task Open_websockets_are_closed_with_1001_going_away()
+    {
+        await using var host = await DemoHost.StartAsync();
+        using var ws = await Hub.Integration.Tests.Support.WebSocketTestClient.ConnectAsync(host.Port, "/ws");
+        await Hub.Integration.Tests.Support.WebSocketTestClient.SendTextAsync(ws, "hi");
+        Assert.Equal("Echo: hi", await Hub.Integration.Tests.Support.WebSocketTestClient.ReceiveTextAsync(ws));
+        var receive = Hub.Integration.Tests.Support.WebSocketTestClient.ReceiveMessageAsync(ws, TimeSpan.FromSeconds(20));
+        var stop = host.Host.StopAsync();
+        var (type, _) = await receive;
+        Assert.Equal(System.Net.WebSockets.WebSocketMessageType.Close, type);
+        Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.EndpointUnavailable, ws.CloseStatus); // 1001
+        await ws.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        await stop.WaitAsync(TimeSpan.FromSeconds(30));
+    }
 }
