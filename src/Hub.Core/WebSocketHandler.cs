@@ -110,7 +110,7 @@ public abstract class WebSocketHandler : RequestHandler
     public void Close(ushort code = CloseCodes.NormalClosure, string? reason = null)
     {
         if (_closed || Context.Signals.IsTerminated) return;
-        if (code != CloseCodes.NormalClosure && !CloseCodes.IsValidOnWire(code))
+        if (!CloseCodes.IsValidOnWire(code))
             throw new ArgumentOutOfRangeException(nameof(code), code, "not a close code that may be sent");
         Context.Bridge.Tell(new ConnectionProtocol.Outbound(new WsOutbound.Close(code, reason), null, false, false), Context.Self);
     }

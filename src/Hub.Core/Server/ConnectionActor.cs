@@ -35,7 +35,6 @@ internal sealed class ConnectionActor : ReceiveActor
     private readonly IRooms _rooms;
     private bool _inputClosed;
     private bool _closing;
-    private bool _draining;
     private bool _outputClosed;
     private bool _streamTerminated;
     private bool _transportStopped;
@@ -93,7 +92,6 @@ internal sealed class ConnectionActor : ReceiveActor
         });
         Receive<ListenerProtocol.Drain>(_ =>
         {
-            _draining = true;
             if (_socket is not null) _socket.Close(CloseCodes.GoingAway, "server shutting down");
             else CloseWhenIdle();
         });
@@ -180,7 +178,7 @@ internal sealed class ConnectionActor : ReceiveActor
                 if (_current is null) { Ack(); break; }
                 _current.Context.AckPending = true;
                 await _current.OnBodyAsync(part.Data).ConfigureAwait(true);
-                AckIfPending();
+                AckIfPending(_current?.Context);
                 break;
             case HttpInbound.End:
                 if (_current is null) { Ack(); break; }
@@ -226,7 +224,8 @@ internal sealed class ConnectionActor : ReceiveActor
         var requestHead = head.Request;
         var (remoteIp, protocol) = ForwardedHeaders.Resolve(requestHead.Headers, _remote, _settings.Http.TrustedProxies);
         var request = new HttpRequest(requestHead, _remote, remoteIp, protocol);
-        var closeAfter = !requestHead.KeepAlive || _draining || _closing || _drainSignal.IsDraining;
+        // The context adds the listener's drain signal itself.
+        var closeAfter = !requestHead.KeepAlive || _closing;
 
         RequestHandler handler;
         var values = Routing.RouteValues.Empty;
@@ -241,11 +240,8 @@ internal sealed class ConnectionActor : ReceiveActor
         }
         else handler = new ErrorHandler();
 
-        var ctx = new HandlerContext(request, values, _app, _settings, _signals, _bridge, Self, _log, _id, closeAfter, _drainSignal)
-        {
-            AckPending = true,
-            Rooms = _rooms,
-        };
+        var ctx = NewContext(request, values, closeAfter);
+        ctx.AckPending = true;
         _current = new HandlerHost(handler, ctx);
 
         if (requestHead.RawPath == "*")
@@ -273,16 +269,17 @@ internal sealed class ConnectionActor : ReceiveActor
             _socket = socket;
             _current.Dispose();
             _current = null;
-            AckIfPendingFor(ctx);
+            AckIfPending(ctx);
             return;
         }
-        if (head.BodyFollows) AckIfPending();
+        if (head.BodyFollows) AckIfPending(ctx);
         else EndRequest();
     }
 
-    private void AckIfPendingFor(HandlerContext ctx)
+    /// <summary>Acks the inbound element <paramref name="ctx"/> is handling, unless its response already carried the ack.</summary>
+    private void AckIfPending(HandlerContext? ctx)
     {
-        if (!ctx.AckPending) return;
+        if (ctx is not { AckPending: true }) return;
         ctx.AckPending = false;
         Ack();
     }
@@ -310,12 +307,13 @@ internal sealed class ConnectionActor : ReceiveActor
             return;
         }
         var handler = new ErrorHandler();
-        var errorCtx = new HandlerContext(request ?? PlaceholderRequest(), Routing.RouteValues.Empty, _app, _settings,
-            _signals, _bridge, Self, _log, _id, closeAfterResponse: true, _drainSignal) { Rooms = _rooms };
-        handler.Attach(errorCtx);
+        handler.Attach(NewContext(request ?? PlaceholderRequest(), Routing.RouteValues.Empty, closeAfterResponse: true));
         handler.SendError(status, new HttpError(status, Http.Codec.HttpRejection.MessageOf(rejected.Reason)));
         _closing = true;
     }
+
+    private HandlerContext NewContext(HttpRequest request, Routing.RouteValues values, bool closeAfterResponse) =>
+        new(request, values, _app, _settings, _signals, _bridge, Self, _log, _id, closeAfterResponse, _drainSignal) { Rooms = _rooms };
 
     /// <summary>A request that failed before its head parsed still needs a request object for the error page.</summary>
     private HttpRequest PlaceholderRequest()
@@ -346,15 +344,6 @@ internal sealed class ConnectionActor : ReceiveActor
         if (current.Context.AckPending) Ack();
         current.Context.AckPending = false;
         if (_inputClosed && !_closing) CloseOutput();
-    }
-
-    private void AckIfPending()
-    {
-        if (_current is { Context.AckPending: true } c)
-        {
-            c.Context.AckPending = false;
-            Ack();
-        }
     }
 
     private void Ack() => _bridge.Tell(new ConnectionProtocol.Outbound(null, null, AckInbound: true, CloseAfter: false), Self);

@@ -1,5 +1,4 @@
 using Akka.IO;
-using Hub.Buffers;
 using Hub.WebSockets.Codec;
 
 namespace Hub.WebSockets;
@@ -36,14 +35,12 @@ public sealed class PreparedFrame
 
     public static PreparedFrame Text(string text)
     {
-        var max = System.Text.Encoding.UTF8.GetMaxByteCount(text.Length);
-        using var w = new PooledBufferWriter(max + FrameWriter.MaxHeaderLength);
+        // Encoded straight into the exact-size frame: one array, no intermediate buffer or copy.
         var payloadLength = System.Text.Encoding.UTF8.GetByteCount(text);
-        var span = w.GetSpan(FrameWriter.MaxHeaderLength + payloadLength);
-        var n = FrameWriter.WriteHeader(span, WsOpcode.Text, fin: true, rsv1: false, payloadLength);
-        System.Text.Encoding.UTF8.GetBytes(text, span[n..]);
-        w.Advance(n + payloadLength);
-        return new PreparedFrame(w.ToByteString(), isText: true, payloadLength);
+        var bytes = new byte[FrameWriter.HeaderLength(payloadLength) + payloadLength];
+        var n = FrameWriter.WriteHeader(bytes, WsOpcode.Text, fin: true, rsv1: false, payloadLength);
+        System.Text.Encoding.UTF8.GetBytes(text, bytes.AsSpan(n));
+        return new PreparedFrame(ByteString.FromBytes(bytes), isText: true, payloadLength);
     }
 
     /// <summary>A text frame from bytes the caller guarantees are UTF-8.</summary>

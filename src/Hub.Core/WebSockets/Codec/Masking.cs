@@ -19,8 +19,8 @@ internal static class Masking
         if (data.IsEmpty) return;
         // Rotate the key so that data[0] lines up with key byte (offset % 4).
         var shift = (int)(offset & 3);
-        var key = shift == 0 ? maskKey : BitOperations.RotateRight(maskKey, shift * 8);
-        if (!BitConverter.IsLittleEndian) key = BinaryPrimitives.ReverseEndianness(key);
+        var rotated = shift == 0 ? maskKey : BitOperations.RotateRight(maskKey, shift * 8);
+        var key = BitConverter.IsLittleEndian ? rotated : BinaryPrimitives.ReverseEndianness(rotated);
 
         var i = 0;
         if (Vector.IsHardwareAccelerated && data.Length >= Vector<byte>.Count)
@@ -35,8 +35,7 @@ internal static class Masking
         var words = MemoryMarshal.Cast<byte, uint>(data[i..]);
         for (var w = 0; w < words.Length; w++) words[w] ^= key;
         i += words.Length * 4;
-        var tailKey = shift == 0 ? maskKey : BitOperations.RotateRight(maskKey, shift * 8);
-        for (var k = 0; i < data.Length; i++, k++) data[i] ^= (byte)(tailKey >> (8 * (k & 3)));
+        for (var k = 0; i < data.Length; i++, k++) data[i] ^= (byte)(rotated >> (8 * (k & 3)));
     }
 
     /// <summary>The masking key as <see cref="Apply"/> wants it.</summary>
