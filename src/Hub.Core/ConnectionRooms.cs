@@ -45,6 +45,18 @@ public sealed class ConnectionRooms
         await Backend.UnsubscribeAsync(room, _outbox).ConfigureAwait(true);
     }
 
+    /// <summary>
+    /// Leaves every room once the socket is closed: the connection actor may outlive the WebSocket while its TCP
+    /// close lingers, and nothing more can be delivered anyway.
+    /// </summary>
+    internal void LeaveAllAfterClose()
+    {
+        foreach (var room in _joined)
+            _ = Backend.UnsubscribeAsync(room, _outbox).ContinueWith(static t => _ = t.Exception,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+        _joined.Clear();
+    }
+
     /// <summary>Sends text to everyone in <paramref name="room"/> (framed once), except this socket if asked.</summary>
     public void Publish(string room, string text, bool exceptSelf = false) =>
         Backend.Publish(room, PreparedFrame.Text(text), exceptSelf ? _outbox : null);

@@ -209,6 +209,7 @@ public abstract class WebSocketHandler : RequestHandler
         _closed = true;
         CloseCode = code;
         CloseReason = reason;
+        _rooms?.LeaveAllAfterClose();
         try { OnClose(code, reason); }
         catch (Exception e) { Log.Error(e, "[{0}] {1}.OnClose failed", ConnectionId, GetType().Name); }
     }

@@ -17,8 +17,10 @@ namespace Hub.Server;
 /// so handler code is single-threaded, like Tornado's IOLoop, without blocking a thread — and while a handler awaits,
 /// control messages (client gone, drain, close) are still handled. Stopped, never restarted, on failure.
 /// </summary>
-internal sealed class ConnectionActor : ReceiveActor
+internal sealed class ConnectionActor : ReceiveActor, IWithUnboundedStash
 {
+    public IStash Stash { get; set; } = null!;
+
     private readonly IActorRef _tcp;
     private readonly IPEndPoint? _remote;
     private readonly Application _app;
@@ -97,6 +99,13 @@ internal sealed class ConnectionActor : ReceiveActor
         });
         ReceiveAny(message =>
         {
+            if (_socket is null && _current is not null)
+            {
+                // A request is in progress and may be an upgrade whose OpenAsync is still running: the message is
+                // for the socket it becomes, so it waits until the socket is open (or the request is over).
+                Stash.Stash();
+                return;
+            }
             if (_socket is null)
             {
                 Unhandled(message);
@@ -270,6 +279,7 @@ internal sealed class ConnectionActor : ReceiveActor
             _current.Dispose();
             _current = null;
             AckIfPending(ctx);
+            Stash.UnstashAll();
             return;
         }
         if (head.BodyFollows) AckIfPending(ctx);
@@ -334,6 +344,7 @@ internal sealed class ConnectionActor : ReceiveActor
         var current = _current;
         _current = null;
         if (current is null) return;
+        Stash.UnstashAll();
         current.Dispose();
         if (!current.Context.ResponseComplete)
         {
