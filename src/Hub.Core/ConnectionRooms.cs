@@ -5,8 +5,8 @@ using Hub.WebSockets;
 namespace Hub;
 
 /// <summary>
-/// One WebSocket's view of the rooms: join, leave and publish, optionally skipping itself. Rooms are left
-/// automatically when the socket closes.
+/// One WebSocket's view of the rooms: join (optionally resuming from a position), leave and publish, optionally
+/// skipping itself. Rooms are left automatically when the socket closes.
 /// <code>
 /// public override Task OpenAsync() => Rooms.JoinAsync(RouteValues["room"]);
 /// public override Task OnMessageAsync(WsMessage m) { Rooms.Publish(RouteValues["room"], m.Text, exceptSelf: true); return Task.CompletedTask; }
@@ -14,35 +14,46 @@ namespace Hub;
 /// </summary>
 public sealed class ConnectionRooms
 {
-    private readonly IRooms _rooms;
     private readonly IActorRef _outbox;
     private readonly IActorRef _owner;
+    private readonly RoomBackend _backend;
     private readonly HashSet<string> _joined = new(StringComparer.Ordinal);
 
     internal ConnectionRooms(IRooms rooms, IActorRef outbox, IActorRef owner)
     {
-        _rooms = rooms;
+        _backend = ((PubSub.Rooms)rooms).Backend;
         _outbox = outbox;
         _owner = owner;
     }
 
-    private IRoomBackend Backend => ((Rooms)_rooms).Backend;
+    /// <summary>This connection's id in every room's presence.</summary>
+    public string MemberId { get; } = MemberIds.Next();
 
     /// <summary>The rooms this socket is in.</summary>
     public IReadOnlyCollection<string> Joined => _joined;
 
-    /// <summary>Joins <paramref name="room"/>; completes once messages published afterwards will arrive.</summary>
-    public async Task JoinAsync(string room)
+    /// <summary>Joins <paramref name="room"/>; completes once messages published afterwards will arrive (as published,
+    /// without positions).</summary>
+    public Task JoinAsync(string room) => JoinAsync(room, new RoomJoinOptions());
+
+    /// <summary>
+    /// Joins <paramref name="room"/> as <paramref name="options"/> say — resuming after a position, with a user id for
+    /// presence, with JSON envelopes carrying positions. Completes once the missed messages (if any) and everything
+    /// published afterwards will arrive in order; the result tells whether the resume recovered everything.
+    /// </summary>
+    public async Task<RoomJoinResult> JoinAsync(string room, RoomJoinOptions options)
     {
         ArgumentException.ThrowIfNullOrEmpty(room);
-        if (!_joined.Add(room)) return;
-        await Backend.SubscribeAsync(room, _outbox, _owner).ConfigureAwait(true);
+        ArgumentNullException.ThrowIfNull(options);
+        _joined.Add(room);
+        var mode = options.Envelopes ? RoomNodeActor.DeliveryMode.Envelopes : RoomNodeActor.DeliveryMode.Raw;
+        return await _backend.JoinAsync(room, MemberId, _outbox, _owner, mode, options).ConfigureAwait(true);
     }
 
     public async Task LeaveAsync(string room)
     {
         if (!_joined.Remove(room)) return;
-        await Backend.UnsubscribeAsync(room, _outbox).ConfigureAwait(true);
+        await _backend.LeaveAsync(room, MemberId).ConfigureAwait(true);
     }
 
     /// <summary>
@@ -52,18 +63,18 @@ public sealed class ConnectionRooms
     internal void LeaveAllAfterClose()
     {
         foreach (var room in _joined)
-            _ = Backend.UnsubscribeAsync(room, _outbox).ContinueWith(static t => _ = t.Exception,
+            _ = _backend.LeaveAsync(room, MemberId).ContinueWith(static t => _ = t.Exception,
                 TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
         _joined.Clear();
     }
 
     /// <summary>Sends text to everyone in <paramref name="room"/> (framed once), except this socket if asked.</summary>
     public void Publish(string room, string text, bool exceptSelf = false) =>
-        Backend.Publish(room, PreparedFrame.Text(text), exceptSelf ? _outbox : null);
+        _backend.Publish(room, PreparedFrame.Text(text), exceptSelf ? MemberId : null);
 
     public void Publish(string room, ReadOnlySpan<byte> binary, bool exceptSelf = false) =>
-        Backend.Publish(room, PreparedFrame.Binary(binary), exceptSelf ? _outbox : null);
+        _backend.Publish(room, PreparedFrame.Binary(binary), exceptSelf ? MemberId : null);
 
     public void Publish(string room, PreparedFrame frame, bool exceptSelf = false) =>
-        Backend.Publish(room, frame, exceptSelf ? _outbox : null);
+        _backend.Publish(room, frame, exceptSelf ? MemberId : null);
 }

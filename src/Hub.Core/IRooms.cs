@@ -5,7 +5,9 @@ namespace Hub;
 /// <summary>
 /// Broadcast to rooms of WebSocket connections, from handlers (HTTP or WebSocket) or any other code:
 /// <c>HubExtension.Get(system).Rooms.Publish("lobby", "hello")</c>. A published message is framed once and the same
-/// bytes go to every subscriber; each subscriber sees one publisher's messages in publish order.
+/// bytes go to every subscriber; each subscriber sees one publisher's messages in publish order. Every message gets a
+/// position (<see cref="RoomPosition"/>) from the room's owner, which keeps a bounded history for resumes
+/// (docs/rooms-protocol.md). On a cluster the same calls span every node.
 /// </summary>
 public interface IRooms
 {
@@ -20,9 +22,19 @@ public interface IRooms
 
     /// <summary>
     /// The room's messages as they are published, for server-side consumers such as an SSE handler. Holds at most
-    /// <paramref name="capacity"/> unread messages; a consumer that falls further behind loses the oldest.
+    /// <paramref name="capacity"/> unread messages; a consumer that falls further behind loses messages.
     /// </summary>
     IAsyncEnumerable<WsMessage> ListenAsync(string room, CancellationToken cancellationToken, int capacity = 1024);
+
+    /// <summary>
+    /// The room's messages with their positions, optionally resuming after <paramref name="since"/> (the missed
+    /// messages first, or a <see cref="RoomEventKind.Reset"/> saying they are not all recoverable). Any later gap
+    /// (owner lost, consumer more than <paramref name="capacity"/> behind) is announced by a reset, never silent.
+    /// </summary>
+    IAsyncEnumerable<RoomEvent> FollowAsync(string room, RoomPosition? since, CancellationToken cancellationToken, int capacity = 1024);
+
+    /// <summary>Who is in the room, cluster-wide, as its owner knows it.</summary>
+    Task<IReadOnlyList<PresenceMember>> GetPresenceAsync(string room);
 
     /// <summary>Rooms with at least one subscriber on this node, and how many.</summary>
     Task<IReadOnlyDictionary<string, int>> GetSubscriberCountsAsync();

@@ -23,6 +23,11 @@ public sealed class RouteBuilder
     public RouteBuilder Map<THandler>(string pattern, Func<THandler> factory, string? name = null) where THandler : RequestHandler =>
         Add(RoutePattern.Parse(pattern), new HandlerFactory(typeof(THandler), _ => factory()), name);
 
+    /// <summary>Maps a <see cref="RoomSocket"/> endpoint: the room is the pattern's <c>{room}</c> value, or
+    /// <paramref name="room"/> when given (docs/rooms-protocol.md).</summary>
+    public RouteBuilder MapRoom(string pattern, string? room = null, string? name = null) =>
+        Map<RoomSocket>(pattern, room is null ? () => new RoomSocket() : () => new RoomSocket(room), name);
+
     private RouteBuilder Add(RoutePattern pattern, HandlerFactory factory, string? name)
     {
         _routes.Add(new Route(pattern, factory, name));

@@ -63,6 +63,13 @@ public abstract class WebSocketHandler : RequestHandler
     /// <summary>Messages told to the connection's actor that Hub does not know land here, on the handler's turn.</summary>
     public virtual Task OnActorMessageAsync(object message) => Task.CompletedTask;
 
+    /// <summary>Someone joined or left a room this socket joined with <see cref="PresenceDelivery.Handler"/>.</summary>
+    public virtual Task OnPresenceAsync(PresenceEvent presence) => Task.CompletedTask;
+
+    /// <summary>Routes a message told to the connection's actor to the hook it belongs to.</summary>
+    internal Task DispatchActorMessageAsync(object message) =>
+        message is PresenceEvent presence ? OnPresenceAsync(presence) : OnActorMessageAsync(message);
+
     /// <summary>
     /// Accept the upgrade from this Origin? Default: hub.websocket.check-origin (same-host: the Origin's host must
     /// equal the request's Host, like Tornado). Requests without Origin (non-browser clients) are not checked.

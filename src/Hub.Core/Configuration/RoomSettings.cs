@@ -5,15 +5,16 @@ namespace Hub.Configuration;
 /// <summary>Which room backend an ActorSystem uses.</summary>
 public enum RoomBackendKind
 {
-    /// <summary>Rooms inside one ActorSystem.</summary>
+    /// <summary>Rooms inside one ActorSystem: owners are children of one local shard actor.</summary>
     Local,
 
-    /// <summary>Rooms across an Akka.Cluster via DistributedPubSub.</summary>
+    /// <summary>Rooms across an Akka.Cluster: owners are cluster-sharded entities.</summary>
     Distributed,
 }
 
-/// <summary>hub.rooms: where rooms live and how large a cross-node broadcast may be.</summary>
-public sealed record RoomSettings(RoomBackendKind Backend, int MaxBroadcastSize)
+/// <summary>hub.rooms: where rooms live, how much history each keeps, how large a cross-node broadcast may be.</summary>
+public sealed record RoomSettings(RoomBackendKind Backend, int MaxBroadcastSize, RoomHistorySettings History, int Shards,
+    TimeSpan AskTimeout)
 {
     internal static RoomSettings FromConfig(Config c, string path)
     {
@@ -23,6 +24,18 @@ public sealed record RoomSettings(RoomBackendKind Backend, int MaxBroadcastSize)
             "distributed" => RoomBackendKind.Distributed,
             var other => throw new ConfigurationException($"{path}.backend must be local or distributed, was '{other}'"),
         };
-        return new RoomSettings(backend, ConfigReader.Bytes(c, path, "max-broadcast-size", 1));
+        return new RoomSettings(backend,
+            ConfigReader.Bytes(c, path, "max-broadcast-size", 1),
+            RoomHistorySettings.FromConfig(c.GetConfig("history"), path + ".history"),
+            ConfigReader.Int(c, path, "shards", 1, 100_000),
+            ConfigReader.Duration(c, path, "ask-timeout", allowInfinite: false));
     }
+}
+
+/// <summary>hub.rooms.history: the bounded history each room's owner keeps for resumes.</summary>
+public sealed record RoomHistorySettings(int MaxMessages, TimeSpan MaxAge)
+{
+    internal static RoomHistorySettings FromConfig(Config c, string path) => new(
+        ConfigReader.Int(c, path, "max-messages", 0, 1_000_000),
+        ConfigReader.Duration(c, path, "max-age", allowInfinite: false));
 }

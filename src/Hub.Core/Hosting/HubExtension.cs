@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
 using Hub.Cluster;
 using Hub.Configuration;
@@ -21,13 +20,13 @@ public sealed class HubExtension : IExtension
         // Checked before any actor starts, so a misconfigured system fails cleanly.
         if (Settings.Rooms.Backend == RoomBackendKind.Distributed && system.Provider is not Akka.Cluster.ClusterActorRefProvider)
             throw new ConfigurationException("hub.rooms.backend = distributed needs akka.actor.provider = cluster");
-        var registry = system.SystemActorOf(Props.Create(() => new RoomRegistryActor()), "hub-rooms");
-        IRoomBackend backend = Settings.Rooms.Backend switch
-        {
-            RoomBackendKind.Distributed => StartDistributed(system, registry, Settings.Rooms),
-            _ => new LocalRoomBackend(registry),
-        };
-        RoomsImpl = new Rooms(system, backend);
+        var rooms = Settings.Rooms;
+        var owners = rooms.Backend == RoomBackendKind.Distributed
+            ? RoomSharding.Start(system, rooms)
+            : system.SystemActorOf(Props.Create(() => new LocalRoomShard(rooms)), "hub-room-owners");
+        var node = system.SystemActorOf(Props.Create(() => new RoomNodeActor(owners)), RoomNodeActor.Name);
+        var maxBroadcast = rooms.Backend == RoomBackendKind.Distributed ? rooms.MaxBroadcastSize : int.MaxValue;
+        RoomsImpl = new Rooms(system, new RoomBackend(node, owners, maxBroadcast, rooms.AskTimeout));
     }
 
     public HubSettings Settings { get; }
@@ -36,15 +35,6 @@ public sealed class HubExtension : IExtension
     public IRooms Rooms => RoomsImpl;
 
     internal Rooms RoomsImpl { get; }
-
-    private static DistributedRoomBackend StartDistributed(ExtendedActorSystem system, IActorRef registry, RoomSettings settings)
-    {
-        // HubSerializer is bound to RoomFrame in reference.conf (akka.actor.serializers.hub), injected above.
-        var mediator = DistributedPubSub.Get(system).Mediator;
-        var self = Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
-        var node = system.SystemActorOf(Props.Create(() => new RoomNodeActor(registry, mediator, self)), "hub-room-node");
-        return new DistributedRoomBackend(registry, node, settings.MaxBroadcastSize);
-    }
 
     public static HubExtension Get(ActorSystem system) => system.WithExtension<HubExtension, HubExtensionProvider>();
 }

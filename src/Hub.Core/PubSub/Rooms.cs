@@ -5,10 +5,10 @@ using Hub.WebSockets;
 
 namespace Hub.PubSub;
 
-/// <summary>The <see cref="IRooms"/> of one ActorSystem, over its room backend.</summary>
-internal sealed class Rooms(ActorSystem system, IRoomBackend backend) : IRooms
+/// <summary>The <see cref="IRooms"/> of one ActorSystem, over its <see cref="RoomBackend"/>.</summary>
+internal sealed class Rooms(ActorSystem system, RoomBackend backend) : IRooms
 {
-    internal IRoomBackend Backend => backend;
+    internal RoomBackend Backend => backend;
 
     public void Publish(string room, string text) => backend.Publish(room, PreparedFrame.Text(text), null);
 
@@ -16,37 +16,60 @@ internal sealed class Rooms(ActorSystem system, IRoomBackend backend) : IRooms
 
     public void Publish(string room, PreparedFrame frame) => backend.Publish(room, frame, null);
 
-    public Task<IReadOnlyDictionary<string, int>> GetSubscriberCountsAsync() => backend.GetSubscriberCountsAsync();
+    public Task<IReadOnlyDictionary<string, int>> GetSubscriberCountsAsync() => backend.GetLocalCountsAsync();
+
+    public Task<IReadOnlyList<PresenceMember>> GetPresenceAsync(string room) => backend.GetPresenceAsync(room);
 
     public async IAsyncEnumerable<WsMessage> ListenAsync(string room, [EnumeratorCancellation] CancellationToken cancellationToken,
         int capacity = 1024)
     {
-        var channel = Channel.CreateBounded<WsMessage>(new BoundedChannelOptions(capacity)
+        await foreach (var e in FollowAsync(room, null, cancellationToken, capacity).ConfigureAwait(false))
+            if (e.Message is { } message) yield return message;
+    }
+
+    public async IAsyncEnumerable<RoomEvent> FollowAsync(string room, RoomPosition? since,
+        [EnumeratorCancellation] CancellationToken cancellationToken, int capacity = 1024)
+    {
+        var channel = Channel.CreateBounded<RoomEvent>(new BoundedChannelOptions(capacity)
         {
-            FullMode = BoundedChannelFullMode.DropOldest,
+            FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
             SingleWriter = true,
         });
-        var listener = system.ActorOf(Props.Create(() => new RoomListenerActor(channel.Writer)));
+        var follower = system.ActorOf(Props.Create(() => new RoomFollowerActor(channel.Writer)));
         try
         {
-            await backend.SubscribeAsync(room, listener, listener).ConfigureAwait(false);
-            await foreach (var message in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-                yield return message;
+            await backend.JoinAsync(room, MemberIds.Next(), follower, follower, RoomNodeActor.DeliveryMode.Events,
+                new RoomJoinOptions { Since = since }).ConfigureAwait(false);
+            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                yield return e;
         }
         finally
         {
-            // Stopping the listener is enough: the registry watches it and forgets its subscription.
-            system.Stop(listener);
+            // Stopping the follower is enough: the node watches it and leaves the room for it.
+            system.Stop(follower);
         }
     }
 
-    /// <summary>Turns frames addressed to an outbox into messages on a channel.</summary>
-    private sealed class RoomListenerActor : ReceiveActor
+    /// <summary>
+    /// Writes a follower's events to its channel. A follower that falls <c>capacity</c> events behind loses the
+    /// newest ones and is told so by a reset before its next message, never silently.
+    /// </summary>
+    private sealed class RoomFollowerActor : ReceiveActor
     {
-        public RoomListenerActor(ChannelWriter<WsMessage> writer)
+        public RoomFollowerActor(ChannelWriter<RoomEvent> writer)
         {
-            Receive<WsOutbound.Frame>(f => writer.TryWrite(new WsMessage(f.Prepared.IsText, f.Prepared.PayloadToArray())));
+            RoomEvent? pendingReset = null;
+            Receive<RoomEvent>(e =>
+            {
+                // The reset goes first once there is room again, so the reader learns of the gap before the next message.
+                if (pendingReset is not null)
+                {
+                    if (!writer.TryWrite(pendingReset)) return;
+                    pendingReset = null;
+                }
+                if (!writer.TryWrite(e)) pendingReset = new RoomEvent(RoomEventKind.Reset, e.Position, null, "overflow");
+            });
         }
     }
 }

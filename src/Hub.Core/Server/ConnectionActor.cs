@@ -113,7 +113,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithUnboundedStash
             }
             RunHook(async () =>
             {
-                try { await _socket.OnActorMessageAsync(message).ConfigureAwait(true); }
+                try { await _socket.DispatchActorMessageAsync(message).ConfigureAwait(true); }
                 catch (Exception e) { FailSocket(e, nameof(WebSocketHandler.OnActorMessageAsync)); }
             }, "actor message");
         });

@@ -37,6 +37,8 @@ public static class DemoApplication
             .Map<EchoSocket>("/ws")
             .Map<ChatSocket>("/chat")
             .Map<ChatEventsHandler>("/events")
+            .Map<PresenceHandler>("/presence/{room}")
+            .MapRoom("/rooms/{room}")
             .Map<PageHandler>("/chat.html", null, WebRoot, "chat.html")
             .Map<StaticFileHandler>("/static/{*path}", null, Path.Combine(WebRoot, "static"), "index.html"));
     }

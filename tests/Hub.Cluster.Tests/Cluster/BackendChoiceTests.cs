@@ -5,7 +5,7 @@ using Hub.PubSub;
 
 namespace Hub.Cluster.Tests.Cluster;
 
-/// <summary>hub.rooms.backend picks the backend; local stays the default.</summary>
+/// <summary>hub.rooms.backend picks where room owners live (a local shard actor or the cluster shard region); local stays the default.</summary>
 public sealed class BackendChoiceTests
 {
     private static async Task WithSystemAsync(string hocon, Action<ActorSystem> test)
@@ -17,7 +17,7 @@ public sealed class BackendChoiceTests
 
     [Fact]
     public Task Local_is_the_default_backend() => WithSystemAsync("", system =>
-        Assert.IsType<LocalRoomBackend>(HubExtension.Get(system).RoomsImpl.Backend));
+        Assert.Equal("hub-room-owners", HubExtension.Get(system).RoomsImpl.Backend.Owners.Path.Name));
 
     [Fact]
     public Task Distributed_without_a_cluster_provider_is_refused_with_a_clear_error() =>
@@ -42,5 +42,5 @@ public sealed class BackendChoiceTests
             akka.actor.provider = cluster
             akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
             hub.rooms.backend = distributed
-            """, system => Assert.IsType<DistributedRoomBackend>(HubExtension.Get(system).RoomsImpl.Backend));
+            """, system => Assert.Equal(RoomSharding.TypeName, HubExtension.Get(system).RoomsImpl.Backend.Owners.Path.Name));
 }

@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Hub.Cluster;
 using Hub.Cluster.Tests.Support;
 using Hub.Hosting;
+using Hub.PubSub;
 
 namespace Hub.Cluster.Tests.Cluster;
 
@@ -64,10 +65,10 @@ public sealed class DistributedRoomTests(DistributedRoomTests.ClusterFixture fix
     }
 
     [Fact]
-    public void Room_frames_are_bound_to_the_hub_serializer_on_both_nodes()
+    public void Room_messages_are_bound_to_the_hub_serializer_on_both_nodes()
     {
         foreach (var system in new[] { Nodes.A, Nodes.B })
-            Assert.IsType<HubSerializer>(system.Serialization.FindSerializerFor(new RoomFrame("r", true, [], "n", null)));
+            Assert.IsType<HubSerializer>(system.Serialization.FindSerializerFor(new RoomMessage("r", "e", 1, WebSockets.PreparedFrame.Text("x"), null, 0)));
     }
 
     [Fact]

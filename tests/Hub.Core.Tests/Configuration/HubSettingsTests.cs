@@ -62,6 +62,10 @@ public sealed class HubSettingsTests
         ["hub.websocket.per-message-deflate"] = (Kind.Switch, s => s.WebSocket.PerMessageDeflate),
         ["hub.rooms.backend"] = (Kind.Text, s => s.Rooms.Backend == RoomBackendKind.Local ? "local" : "distributed"),
         ["hub.rooms.max-broadcast-size"] = (Kind.ByteSize, s => (long)s.Rooms.MaxBroadcastSize),
+        ["hub.rooms.shards"] = (Kind.Integer, s => (long)s.Rooms.Shards),
+        ["hub.rooms.ask-timeout"] = (Kind.Duration, s => s.Rooms.AskTimeout),
+        ["hub.rooms.history.max-messages"] = (Kind.Integer, s => (long)s.Rooms.History.MaxMessages),
+        ["hub.rooms.history.max-age"] = (Kind.Duration, s => s.Rooms.History.MaxAge),
     };
 
     private enum Kind { Text, Integer, IntegerOrUnlimited, ByteSize, ByteSizeOrAuto, Duration, Switch, TextList, CompressionLevel }

@@ -37,6 +37,21 @@ public static class WebSocketTestClient
     public static async Task<string> ReceiveTextAsync(this ClientWebSocket ws, TimeSpan? timeout = null) =>
         Encoding.UTF8.GetString((await ws.ReceiveMessageAsync(timeout)).Data);
 
+    /// <summary>The next frame of a room endpoint (docs/rooms-protocol.md), parsed.</summary>
+    public static async Task<System.Text.Json.JsonElement> ReceiveEnvelopeAsync(this ClientWebSocket ws, TimeSpan? timeout = null) =>
+        System.Text.Json.JsonDocument.Parse(await ws.ReceiveTextAsync(timeout)).RootElement.Clone();
+
+    /// <summary>The text of the next <c>message</c> frame of a room endpoint, skipping other frame types.</summary>
+    public static async Task<string> ReceiveRoomTextAsync(this ClientWebSocket ws, TimeSpan? timeout = null)
+    {
+        for (var i = 0; i < 1000; i++)
+        {
+            var frame = await ws.ReceiveEnvelopeAsync(timeout);
+            if (frame.GetProperty("type").GetString() == "message") return frame.GetProperty("text").GetString()!;
+        }
+        throw new InvalidOperationException("no message frame among 1000 frames");
+    }
+
     /// <summary>Waits (bounded) until <paramref name="room"/> has <paramref name="count"/> subscribers on this node.</summary>
     public static async Task WaitForSubscribersAsync(ActorSystem system, string room, int count, TimeSpan? timeout = null)
     {

@@ -42,7 +42,7 @@ public sealed class WebSocketRouteTests
             var last = new[] { -1, -1 };
             for (var i = 0; i < 20; i++)
             {
-                var text = Encoding.UTF8.GetString((await client.ReceiveMessageAsync()).Data);
+                var text = await client.ReceiveRoomTextAsync();
                 var sender = int.Parse(text.Split(':')[0]);
                 var seq = int.Parse(text.Split(':')[1]);
                 Assert.True(seq > last[sender], $"out of order: {seq} after {last[sender]}");

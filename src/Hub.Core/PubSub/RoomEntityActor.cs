@@ -1,0 +1,160 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Hub.Configuration;
+
+namespace Hub.PubSub;
+
+/// <summary>
+/// The owner of one room — a child of <see cref="LocalRoomShard"/> on a single node, a sharded entity in a cluster,
+/// so exactly one exists at a time. It numbers every message (<see cref="RoomHistory"/>), keeps the bounded history
+/// and the room's presence, and sends each message once to every node with members, which fan out locally.
+/// </summary>
+internal sealed class RoomEntityActor : ReceiveActor, IWithUnboundedStash
+{
+    private readonly string _room;
+    private readonly RoomSettings _settings;
+    private readonly bool _sharded;
+    private readonly Dictionary<string, RoomMemberEntry> _members = new(StringComparer.Ordinal);
+    private readonly Dictionary<IActorRef, int> _nodes = new();
+    private RoomHistory _history = null!;
+
+    public RoomEntityActor(string room, RoomSettings settings, bool sharded)
+    {
+        _room = room;
+        _settings = settings;
+        _sharded = sharded;
+        if (sharded) Become(AwaitingSnapshot);
+        else Start(null);
+    }
+
+    public IStash Stash { get; set; } = null!;
+
+    private static long NowMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    protected override void PreStart()
+    {
+        // A sharded room may have just moved here from a node that left: its state waits at this node's RoomNodeActor.
+        if (_sharded) Context.ActorSelection("/system/" + RoomNodeActor.Name).Tell(new RoomNodeActor.TakeSnapshot(_room));
+    }
+
+    /// <summary>A restart would silently drop the members; stopping tells every node (they watch the owner) to join again.</summary>
+    protected override void PostRestart(Exception reason) => Context.Stop(Self);
+
+    private void AwaitingSnapshot()
+    {
+        Receive<RoomNodeActor.SnapshotTaken>(s =>
+        {
+            Start(s.Snapshot);
+            Stash.UnstashAll();
+        });
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Start(RoomSnapshot? snapshot)
+    {
+        var history = _settings.History;
+        if (snapshot is null)
+        {
+            _history = new RoomHistory(history.MaxMessages, history.MaxAge);
+        }
+        else
+        {
+            _history = new RoomHistory(history.MaxMessages, history.MaxAge, snapshot.Epoch, snapshot.Head);
+            _history.Restore(snapshot.History, NowMs);
+            foreach (var m in snapshot.Members) AddMember(m);
+        }
+        Become(Active);
+        UpdateIdleTimeout();
+    }
+
+    private void Active()
+    {
+        Receive<PublishToRoom>(p =>
+        {
+            var message = _history.Append(_room, p.Frame, p.ExceptMember, NowMs);
+            foreach (var node in _nodes.Keys) node.Tell(message, Self);
+        });
+        Receive<JoinRoom>(OnJoin);
+        Receive<LeaveRoom>(l =>
+        {
+            if (_members.TryGetValue(l.Member, out var entry)) RemoveMember(entry);
+            UpdateIdleTimeout();
+        });
+        Receive<GetPresence>(_ => Sender.Tell(new PresenceList(_room, _members.Values.Select(m => m.Info).ToArray())));
+        Receive<Terminated>(t =>
+        {
+            // A node stopped or was downed: its sockets are gone.
+            foreach (var entry in _members.Values.Where(m => m.Node.Equals(t.ActorRef)).ToArray()) RemoveMember(entry);
+            UpdateIdleTimeout();
+        });
+        Receive<ReceiveTimeout>(_ =>
+        {
+            // No members and nothing retained worth keeping: free the room (a later join starts a new epoch).
+            if (_members.Count > 0) return;
+            if (_sharded) Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+            else Context.Parent.Tell(new LocalRoomShard.Passivate(_room));
+        });
+        Receive<HandOffRoom>(_ =>
+        {
+            HandOver();
+            Context.Stop(Self);
+        });
+    }
+
+    private void OnJoin(JoinRoom j)
+    {
+        var plan = _history.Resume(j.Since, NowMs);
+        var isNew = !_members.TryGetValue(j.Member, out var existing);
+        if (!isNew && !existing!.Node.Equals(j.Node)) RemoveMember(existing);
+        var entry = new RoomMemberEntry(new PresenceMember(j.Member, j.User, j.Node.Path.Address.ToString()), j.Node);
+        if (isNew || !existing!.Node.Equals(j.Node)) AddMember(entry);
+        else _members[j.Member] = entry;
+        // Before any later message: the node delivers the replay, then live messages.
+        j.Node.Tell(new JoinAccepted(_room, j.Member, _history.HeadPosition, plan.Recovered, plan.Reason, plan.Messages), Self);
+        if (isNew) Announce(new PresenceEvent(_room, Joined: true, entry.Info));
+        UpdateIdleTimeout();
+    }
+
+    private void AddMember(RoomMemberEntry entry)
+    {
+        _members[entry.Info.Member] = entry;
+        var count = _nodes.GetValueOrDefault(entry.Node);
+        if (count == 0) Context.Watch(entry.Node);
+        _nodes[entry.Node] = count + 1;
+    }
+
+    private void RemoveMember(RoomMemberEntry entry)
+    {
+        _members.Remove(entry.Info.Member);
+        var count = _nodes.GetValueOrDefault(entry.Node) - 1;
+        if (count <= 0)
+        {
+            _nodes.Remove(entry.Node);
+            Context.Unwatch(entry.Node);
+        }
+        else _nodes[entry.Node] = count;
+        Announce(new PresenceEvent(_room, Joined: false, entry.Info));
+    }
+
+    private void Announce(PresenceEvent e)
+    {
+        var changed = new PresenceChanged(e);
+        foreach (var node in _nodes.Keys) node.Tell(changed, Self);
+    }
+
+    /// <summary>Idle rooms passivate once their history has aged out; rooms with members never do.</summary>
+    private void UpdateIdleTimeout() =>
+        Context.SetReceiveTimeout(_members.Count == 0 ? _settings.History.MaxAge + TimeSpan.FromSeconds(1) : null);
+
+    /// <summary>Sends the room's state to every other node's RoomNodeActor; whichever hosts the next owner adopts it.</summary>
+    private void HandOver()
+    {
+        var snapshot = new RoomSnapshot(_room, _history.Epoch, _history.Head, _history.Retained.ToArray(), _members.Values.ToArray());
+        var cluster = Akka.Cluster.Cluster.Get(Context.System);
+        foreach (var member in cluster.State.Members)
+        {
+            if (member.Address.Equals(cluster.SelfAddress) || member.Status != Akka.Cluster.MemberStatus.Up) continue;
+            Context.ActorSelection(new RootActorPath(member.Address) / "system" / RoomNodeActor.Name).Tell(snapshot, Self);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using Akka.Actor;
+using Hub.WebSockets;
+
+namespace Hub.PubSub;
+
+/// <summary>Routed to the room's owner (a <see cref="RoomEntityActor"/>) by <see cref="IRoomCommand.Room"/>: through
+/// the local <see cref="LocalRoomShard"/> or, in a cluster, the "hub-room" shard region.</summary>
+internal interface IRoomCommand
+{
+    string Room { get; }
+}
+
+/// <summary>Marks every room message that may cross nodes; bound to <see cref="Cluster.HubSerializer"/> in
+/// hocon/reference.conf.</summary>
+internal interface IRoomWireMessage;
+
+/// <summary>Add <paramref name="Member"/> (held by <paramref name="Node"/>'s <see cref="RoomNodeActor"/>) to the room;
+/// the owner answers the node with <see cref="JoinAccepted"/>.</summary>
+internal sealed record JoinRoom(string Room, string Member, string? User, IActorRef Node, RoomPosition? Since)
+    : IRoomCommand, IRoomWireMessage;
+
+internal sealed record LeaveRoom(string Room, string Member) : IRoomCommand, IRoomWireMessage;
+
+/// <summary>Sequence one message and send it once to every node with members, skipping <paramref name="ExceptMember"/>.</summary>
+internal sealed record PublishToRoom(string Room, PreparedFrame Frame, string? ExceptMember) : IRoomCommand, IRoomWireMessage;
+
+/// <summary>Answered with <see cref="PresenceList"/>.</summary>
+internal sealed record GetPresence(string Room) : IRoomCommand, IRoomWireMessage;
+
+internal sealed record PresenceList(string Room, IReadOnlyList<PresenceMember> Members) : IRoomWireMessage;
+
+/// <summary>The owner's answer to <see cref="JoinRoom"/>, sent before any later message of the room, so the node
+/// delivers <paramref name="Replay"/> first and live messages after it.</summary>
+internal sealed record JoinAccepted(string Room, string Member, RoomPosition Head, bool Recovered, string? Reason,
+    IReadOnlyList<RoomMessage> Replay) : IRoomWireMessage;
+
+/// <summary>One sequenced room message, from the owner to each node with members (and kept in the owner's history).</summary>
+/// <remarks>PublishedAt: owner clock, Unix milliseconds — what history's max-age counts.</remarks>
+internal sealed record RoomMessage(string Room, string Epoch, long Offset, PreparedFrame Frame, string? ExceptMember, long PublishedAt)
+    : IRoomWireMessage
+{
+    public RoomPosition Position => new(Epoch, Offset);
+}
+
+internal sealed record PresenceChanged(PresenceEvent Event) : IRoomWireMessage;
+
+/// <summary>Told by the shard to an entity that must move to another node (cluster sharding's hand-off stop message).</summary>
+internal sealed class HandOffRoom : IRoomWireMessage
+{
+    public static readonly HandOffRoom Instance = new();
+
+    private HandOffRoom() { }
+}
+
+/// <summary>A member as the owner keeps it: presence data and the node actor that delivers to it.</summary>
+internal sealed record RoomMemberEntry(PresenceMember Info, IActorRef Node);
+
+/// <summary>A room's state handed to the other nodes when its owner leaves gracefully: the next owner (wherever
+/// sharding starts it) takes it from its node and continues the same epoch, so resumes keep working.</summary>
+internal sealed record RoomSnapshot(string Room, string Epoch, long Head, IReadOnlyList<RoomMessage> History,
+    IReadOnlyList<RoomMemberEntry> Members) : IRoomWireMessage;

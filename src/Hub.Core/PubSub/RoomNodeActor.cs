@@ -1,0 +1,302 @@
+using Akka.Actor;
+using Hub.WebSockets;
+
+namespace Hub.PubSub;
+
+/// <summary>
+/// This node's half of the rooms: the local members (sockets and server-side followers) of every room, and the
+/// fan-out to them. Joins and leaves go to the room's owner (<see cref="RoomEntityActor"/>, reached through
+/// <c>owners</c>: the local shard or the cluster shard region); the owner sends each message once per node and this
+/// actor delivers it to every local member — the same frame object to each.
+/// <para>It also keeps every member gap-free: each member remembers the position it last got; a message that does
+/// not follow it (owners moved, a message overtook another), or the owner's death, makes the member join again
+/// with <c>since</c> = that position, and the owner replays what is missing or says it is lost.</para>
+/// </summary>
+internal sealed class RoomNodeActor : ReceiveActor
+{
+    public const string Name = "hub-room-node";
+
+    private static readonly TimeSpan SnapshotTtl = TimeSpan.FromSeconds(60);
+
+    private readonly IActorRef _owners;
+    private readonly Dictionary<string, Dictionary<string, Member>> _rooms = new(StringComparer.Ordinal);
+    private readonly Dictionary<IActorRef, List<Member>> _byOwner = new();
+    private readonly Dictionary<IActorRef, int> _watchedEntities = new();
+    private readonly Dictionary<string, (RoomSnapshot Snapshot, DateTime Expires)> _snapshots = new(StringComparer.Ordinal);
+
+    public RoomNodeActor(IActorRef owners)
+    {
+        _owners = owners;
+        Receive<Join>(OnJoin);
+        Receive<Leave>(l =>
+        {
+            if (Find(l.Room, l.Member) is { } m) Remove(m, tellOwner: true);
+            Sender.Tell(Left.Instance);
+        });
+        Receive<JoinAccepted>(OnJoinAccepted);
+        Receive<RoomMessage>(OnMessage);
+        Receive<PresenceChanged>(OnPresence);
+        Receive<Terminated>(OnTerminated);
+        Receive<RoomSnapshot>(s =>
+        {
+            _snapshots[s.Room] = (s, DateTime.UtcNow + SnapshotTtl);
+            foreach (var room in _snapshots.Where(e => e.Value.Expires < DateTime.UtcNow).Select(e => e.Key).ToArray())
+                _snapshots.Remove(room);
+        });
+        Receive<TakeSnapshot>(t =>
+        {
+            var snapshot = _snapshots.Remove(t.Room, out var entry) && entry.Expires >= DateTime.UtcNow ? entry.Snapshot : null;
+            Sender.Tell(new SnapshotTaken(snapshot));
+        });
+        Receive<GetLocalCounts>(_ =>
+        {
+            var counts = new Dictionary<string, int>(_rooms.Count, StringComparer.Ordinal);
+            foreach (var (room, members) in _rooms)
+            {
+                // Members whose join the owner accepted: the ones a message published now reaches.
+                var active = members.Values.Count(m => m.Active);
+                if (active > 0) counts[room] = active;
+            }
+            Sender.Tell(new LocalCounts(counts));
+        });
+    }
+
+    private void OnJoin(Join j)
+    {
+        if (!_rooms.TryGetValue(j.Room, out var members)) _rooms[j.Room] = members = new Dictionary<string, Member>(StringComparer.Ordinal);
+        if (members.TryGetValue(j.Member, out var existing)) Remove(existing, tellOwner: false);
+        var member = new Member(j, Sender);
+        members[j.Member] = member;
+        if (!_byOwner.TryGetValue(j.Owner, out var owned))
+        {
+            _byOwner[j.Owner] = owned = new List<Member>(2);
+            Context.Watch(j.Owner);
+        }
+        owned.Add(member);
+        _owners.Tell(new JoinRoom(j.Room, j.Member, j.Options.User, Self, j.Options.Since));
+    }
+
+    private void OnJoinAccepted(JoinAccepted a)
+    {
+        if (Find(a.Room, a.Member) is not { } m) return;
+        if (m.Entity is null || !m.Entity.Equals(Sender))
+        {
+            UnwatchEntity(m.Entity);
+            m.Entity = Sender;
+            _watchedEntities[Sender] = _watchedEntities.GetValueOrDefault(Sender) + 1;
+            if (_watchedEntities[Sender] == 1) Context.Watch(Sender);
+        }
+        var firstJoin = m.Asker is not null;
+        // A socket's own join that cannot be recovered starts at the head with nothing replayed (its client learns it
+        // from the join result); a rejoin (the owner moved or failed under a live member) or a server-side follower
+        // instead gets a reset and every retained message of the current run, so nothing published meanwhile is lost.
+        var replay = a.Recovered || !firstJoin || m.Mode == DeliveryMode.Events ? a.Replay : [];
+        var start = replay.Count > 0 ? new RoomPosition(a.Head.Epoch, replay[0].Offset - 1) : a.Head;
+        if (firstJoin)
+        {
+            var result = new RoomJoinResult(a.Head, a.Recovered, a.Recovered ? replay.Count : 0, a.Reason, m.Id);
+            m.Asker!.Tell(result);
+            m.Asker = null;
+            if (m.Mode == DeliveryMode.Envelopes && m.SendJoined) m.Outbox.Tell(new WsOutbound.Frame(RoomEnvelopes.Joined(a.Room, result)), ActorRefs.NoSender);
+        }
+        if (!a.Recovered && (!firstJoin || m.Mode == DeliveryMode.Events)) SendReset(m, start, a.Reason ?? "epoch-changed");
+        // Where this member stands now: just before the first replayed message, or at the head. A position already
+        // further inside the same run (a second rejoin raced the first) is kept, so nothing is delivered twice.
+        var keep = a.Recovered && m.Position is { } p && p.Epoch == start.Epoch && p.Offset > start.Offset && p.Offset <= a.Head.Offset;
+        if (!keep) m.Position = start;
+        foreach (var message in replay) Deliver(m, message, frame: null, envelope: null);
+        m.Active = true;
+    }
+
+    private void OnMessage(RoomMessage message)
+    {
+        if (!_rooms.TryGetValue(message.Room, out var members)) return;
+        // One element per kind of recipient, built at most once per message on this node.
+        WsOutbound.Frame? frame = null, envelope = null;
+        foreach (var m in members.Values)
+        {
+            if (!m.Active) continue;
+            var p = m.Position!.Value;
+            if (p.Epoch == message.Epoch && message.Offset <= p.Offset) continue; // already delivered (a replay overlapped)
+            if (p.Epoch != message.Epoch || message.Offset != p.Offset + 1)
+            {
+                // Not the next message: let the owner fill the gap rather than deliver out of order.
+                Rejoin(m);
+                continue;
+            }
+            Deliver(m, message, ref frame, ref envelope);
+        }
+    }
+
+    private void Deliver(Member m, RoomMessage message, WsOutbound.Frame? frame, WsOutbound.Frame? envelope) =>
+        Deliver(m, message, ref frame, ref envelope);
+
+    private static void Deliver(Member m, RoomMessage message, ref WsOutbound.Frame? frame, ref WsOutbound.Frame? envelope)
+    {
+        var p = m.Position!.Value;
+        if (p.Epoch == message.Epoch && message.Offset <= p.Offset) return;
+        m.Position = message.Position;
+        if (message.ExceptMember is not null && message.ExceptMember == m.Id) return;
+        switch (m.Mode)
+        {
+            case DeliveryMode.Raw:
+                m.Outbox.Tell(frame ??= new WsOutbound.Frame(message.Frame, message.Room), ActorRefs.NoSender);
+                break;
+            case DeliveryMode.Envelopes:
+                m.Outbox.Tell(envelope ??= new WsOutbound.Frame(RoomEnvelopes.Message(message), message.Room), ActorRefs.NoSender);
+                break;
+            default:
+                m.Outbox.Tell(new RoomEvent(RoomEventKind.Message, message.Position,
+                    new WsMessage(message.Frame.IsText, message.Frame.PayloadToArray()), null), ActorRefs.NoSender);
+                break;
+        }
+    }
+
+    private void SendReset(Member m, RoomPosition position, string reason)
+    {
+        switch (m.Mode)
+        {
+            case DeliveryMode.Envelopes:
+                m.Outbox.Tell(new WsOutbound.Frame(RoomEnvelopes.Reset(m.Room, position, reason)), ActorRefs.NoSender);
+                break;
+            case DeliveryMode.Events:
+                m.Outbox.Tell(new RoomEvent(RoomEventKind.Reset, position, null, reason), ActorRefs.NoSender);
+                break;
+        }
+        // Raw members see bare payloads: they have no positions, so there is nothing to tell them.
+    }
+
+    private void OnPresence(PresenceChanged c)
+    {
+        if (!_rooms.TryGetValue(c.Event.Room, out var members)) return;
+        WsOutbound.Frame? frame = null;
+        foreach (var m in members.Values)
+        {
+            if (!m.Active) continue;
+            switch (m.Presence)
+            {
+                case PresenceDelivery.Client when m.Mode == DeliveryMode.Envelopes:
+                    m.Outbox.Tell(frame ??= new WsOutbound.Frame(RoomEnvelopes.Presence(c.Event)), ActorRefs.NoSender);
+                    break;
+                case PresenceDelivery.Handler:
+                    m.Owner.Tell(c.Event, ActorRefs.NoSender);
+                    break;
+            }
+        }
+    }
+
+    private void OnTerminated(Terminated t)
+    {
+        if (_byOwner.Remove(t.ActorRef, out var owned))
+        {
+            foreach (var m in owned.ToArray()) Remove(m, tellOwner: true);
+            return;
+        }
+        if (!_watchedEntities.Remove(t.ActorRef)) return;
+        // The room's owner stopped (handed off, passivated, or its node died): every member it held joins again
+        // from its position; the next owner replays or reports the gap.
+        foreach (var members in _rooms.Values)
+            foreach (var m in members.Values)
+                if (t.ActorRef.Equals(m.Entity))
+                {
+                    m.Entity = null;
+                    Rejoin(m);
+                }
+    }
+
+    private void Rejoin(Member m)
+    {
+        m.Active = false;
+        _owners.Tell(new JoinRoom(m.Room, m.Id, m.User, Self, m.Position));
+    }
+
+    private void Remove(Member m, bool tellOwner)
+    {
+        if (_rooms.TryGetValue(m.Room, out var members) && members.TryGetValue(m.Id, out var current) && ReferenceEquals(current, m))
+        {
+            members.Remove(m.Id);
+            if (members.Count == 0) _rooms.Remove(m.Room);
+        }
+        if (_byOwner.TryGetValue(m.Owner, out var owned))
+        {
+            owned.Remove(m);
+            if (owned.Count == 0)
+            {
+                _byOwner.Remove(m.Owner);
+                Context.Unwatch(m.Owner);
+            }
+        }
+        UnwatchEntity(m.Entity);
+        m.Entity = null;
+        // Nobody waits for a join that was already left.
+        m.Asker?.Tell(new RoomJoinResult(new RoomPosition("", 0), false, 0, "left", m.Id));
+        m.Asker = null;
+        if (tellOwner) _owners.Tell(new LeaveRoom(m.Room, m.Id));
+    }
+
+    private void UnwatchEntity(IActorRef? entity)
+    {
+        if (entity is null || !_watchedEntities.TryGetValue(entity, out var count)) return;
+        if (count > 1)
+        {
+            _watchedEntities[entity] = count - 1;
+            return;
+        }
+        _watchedEntities.Remove(entity);
+        Context.Unwatch(entity);
+    }
+
+    private Member? Find(string room, string member) =>
+        _rooms.TryGetValue(room, out var members) && members.TryGetValue(member, out var m) ? m : null;
+
+    /// <summary>How a member gets messages: the bare published frame, a JSON envelope with its position, or (for
+    /// server-side followers) <see cref="RoomEvent"/> objects.</summary>
+    public enum DeliveryMode
+    {
+        Raw,
+        Envelopes,
+        Events,
+    }
+
+    private sealed class Member(Join j, IActorRef asker)
+    {
+        public readonly string Room = j.Room;
+        public readonly string Id = j.Member;
+        public readonly string? User = j.Options.User;
+        public readonly IActorRef Outbox = j.Outbox;
+        public readonly IActorRef Owner = j.Owner;
+        public readonly DeliveryMode Mode = j.Mode;
+        public readonly PresenceDelivery Presence = j.Options.Presence;
+        public readonly bool SendJoined = j.Options.SendJoined;
+        public IActorRef? Asker = asker;
+        public IActorRef? Entity;
+        public bool Active;
+
+        /// <summary>The last message this member got (or the head it joined at); null until the first acceptance.</summary>
+        public RoomPosition? Position = j.Options.Since;
+    }
+
+    /// <summary>Add a local member; replies <see cref="RoomJoinResult"/> once the owner accepted it.</summary>
+    public sealed record Join(string Room, string Member, IActorRef Outbox, IActorRef Owner, DeliveryMode Mode, RoomJoinOptions Options)
+        : INoSerializationVerificationNeeded;
+
+    /// <summary>Replies <see cref="Left"/>.</summary>
+    public sealed record Leave(string Room, string Member) : INoSerializationVerificationNeeded;
+
+    public sealed class Left : INoSerializationVerificationNeeded
+    {
+        public static readonly Left Instance = new();
+    }
+
+    /// <summary>From a starting owner: the state its predecessor handed over, if it reached this node.</summary>
+    public sealed record TakeSnapshot(string Room) : INoSerializationVerificationNeeded;
+
+    public sealed record SnapshotTaken(RoomSnapshot? Snapshot) : INoSerializationVerificationNeeded;
+
+    public sealed class GetLocalCounts : INoSerializationVerificationNeeded
+    {
+        public static readonly GetLocalCounts Instance = new();
+    }
+
+    public sealed record LocalCounts(IReadOnlyDictionary<string, int> Counts) : INoSerializationVerificationNeeded;
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Hub.PubSub;
+using Hub.WebSockets;
+
+namespace Hub;
+
+/// <summary>
+/// A ready-made WebSocket endpoint for one room speaking docs/rooms-protocol.md: JSON envelopes with positions,
+/// resume with <c>?since=epoch:offset</c>, presence with <c>?presence=1</c> and <c>?user=</c>. Map it with
+/// <c>r.MapRoom("/rooms/{room}")</c> (room from the route) or <c>r.Map&lt;RoomSocket&gt;("/lobby", null, "lobby")</c>;
+/// subclass it to authorize, pick the user id, or filter what clients may publish.
+/// <para>Clients that select subprotocol <c>hub.v1</c> send JSON commands (<c>publish</c>, <c>ping</c>); others
+/// publish every text frame as it is.</para>
+/// </summary>
+public class RoomSocket : WebSocketHandler
+{
+    /// <summary>The subprotocol of JSON client commands.</summary>
+    public const string Subprotocol = "hub.v1";
+
+    private readonly string? _room;
+    private RoomPosition? _since;
+
+    /// <summary>The room is the route's <c>{room}</c> value.</summary>
+    public RoomSocket() { }
+
+    /// <summary>Always this room.</summary>
+    public RoomSocket(string room) => _room = room;
+
+    /// <summary>The room this socket is in.</summary>
+    public virtual string RoomName => _room ?? RouteValues["room"];
+
+    /// <summary>The user id shown in presence. Default: the <c>user</c> query argument; override to take it from
+    /// authentication instead.</summary>
+    protected virtual string? UserId => GetQueryArgument("user", null);
+
+    /// <summary>Whether binary client frames are published (as base64 <c>binary</c> envelopes). Default: true.</summary>
+    protected virtual bool PublishesBinary => true;
+
+    /// <summary>The join's outcome, once <see cref="OpenAsync"/> completed.</summary>
+    public RoomJoinResult? Join { get; private set; }
+
+    /// <summary>Rejects a malformed <c>since</c> with 400 before the upgrade.</summary>
+    public override Task PrepareAsync()
+    {
+        var since = GetQueryArgument("since", null);
+        if (since is not null)
+        {
+            if (!RoomPosition.TryParse(since, out var position))
+                throw new HttpError(400, "since must be epoch:offset") { Reason = "Bad Request" };
+            _since = position;
+        }
+        return Task.CompletedTask;
+    }
+
+    public override string? SelectSubprotocol(IReadOnlyList<string> offered) => offered.Contains(Subprotocol) ? Subprotocol : null;
+
+    public override async Task OpenAsync()
+    {
+        var presence = GetQueryArgument("presence", "0") is "1" or "true";
+        Join = await Rooms.JoinAsync(RoomName, new RoomJoinOptions
+        {
+            Since = _since,
+            User = UserId,
+            Envelopes = true,
+            // Plain clients that do not resume get only message frames: each still carries its position.
+            SendJoined = _since is not null || SelectedSubprotocol == Subprotocol,
+            Presence = presence ? PresenceDelivery.Client : PresenceDelivery.None,
+        });
+    }
+
+    public override Task OnMessageAsync(WsMessage message)
+    {
+        if (SelectedSubprotocol == Subprotocol) return OnCommandAsync(message);
+        if (message.IsText) Rooms.Publish(RoomName, message.Text);
+        else if (PublishesBinary) Rooms.Publish(RoomName, message.Data.Span);
+        return Task.CompletedTask;
+    }
+
+    private Task OnCommandAsync(WsMessage message)
+    {
+        if (!message.IsText)
+        {
+            Close(CloseCodes.UnsupportedData, "hub.v1 commands are JSON text");
+            return Task.CompletedTask;
+        }
+        string? type, text = null;
+        try
+        {
+            using var json = JsonDocument.Parse(message.Data);
+            if (json.RootElement.ValueKind != JsonValueKind.Object
+                || !json.RootElement.TryGetProperty("type", out var t) || t.ValueKind != JsonValueKind.String)
+            {
+                Close(CloseCodes.UnsupportedData, "command needs a string \"type\"");
+                return Task.CompletedTask;
+            }
+            type = t.GetString();
+            if (json.RootElement.TryGetProperty("text", out var x) && x.ValueKind == JsonValueKind.String) text = x.GetString();
+        }
+        catch (JsonException)
+        {
+            Close(CloseCodes.InvalidPayloadData, "command is not JSON");
+            return Task.CompletedTask;
+        }
+        switch (type)
+        {
+            case "publish" when text is not null:
+                Rooms.Publish(RoomName, text);
+                return Task.CompletedTask;
+            case "ping":
+                return WriteMessageAsync(RoomEnvelopes.Pong);
+            default:
+                Close(CloseCodes.UnsupportedData, $"unknown command '{type}'");
+                return Task.CompletedTask;
+        }
+    }
+}
