@@ -121,4 +121,21 @@ public class AkkaConfigurationBuilderHubExtensionsTests
 
         Assert.True(phase >= TimeSpan.FromSeconds(20), $"service-requests-done is {phase}");
     }
+
+    [Fact]
+    public async Task A_port_already_in_use_fails_the_host_start_and_the_endpoint()
+    {
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var taken = ((IPEndPoint)occupant.LocalEndpoint).Port;
+        var app = new Application(r => r.Map<GreetingHandler>("/"));
+        using var host = HostedHub.Build(app, hub: o => o.Port = taken);
+        using var cts = new CancellationTokenSource(HostedHub.Bound);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync(cts.Token));
+
+        var endpoint = host.Services.GetRequiredService<HubEndpoint>();
+        Assert.True(endpoint.WhenBound.IsFaulted);
+        Assert.Throws<InvalidOperationException>(() => endpoint.Port);
+    }
 }

@@ -36,6 +36,19 @@ internal sealed class HostedHub : IAsyncDisposable
         Action<AkkaConfigurationBuilder>? akka = null,
         Action<HubHostingOptions>? hub = null)
     {
+        var host = Build(app, services, akka, hub);
+        using var cts = new CancellationTokenSource(Bound);
+        await host.StartAsync(cts.Token);
+        return new HostedHub(host, host.Services.GetRequiredService<HubEndpoint>());
+    }
+
+    /// <summary>The host, built but not started.</summary>
+    public static IHost Build(
+        Application app,
+        Action<IServiceCollection>? services = null,
+        Action<AkkaConfigurationBuilder>? akka = null,
+        Action<HubHostingOptions>? hub = null)
+    {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         services?.Invoke(builder.Services);
@@ -50,10 +63,7 @@ internal sealed class HostedHub : IAsyncDisposable
                 hub?.Invoke(options);
             });
         });
-        var host = builder.Build();
-        using var cts = new CancellationTokenSource(Bound);
-        await host.StartAsync(cts.Token);
-        return new HostedHub(host, host.Services.GetRequiredService<HubEndpoint>());
+        return builder.Build();
     }
 
     public async Task StopAsync()
