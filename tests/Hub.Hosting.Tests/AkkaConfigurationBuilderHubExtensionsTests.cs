@@ -138,4 +138,29 @@ public class AkkaConfigurationBuilderHubExtensionsTests
         Assert.True(endpoint.WhenBound.IsFaulted);
         Assert.Throws<InvalidOperationException>(() => endpoint.Port);
     }
+
+    [Fact]
+    public async Task An_application_with_its_own_provider_keeps_it_when_host_services_are_off()
+    {
+        var own = new ServiceCollection().AddSingleton<Greeter>().BuildServiceProvider();
+        var app = new Application(r => r.Map<GreetingHandler>("/"), own);
+        await using var hub = await HostedHub.StartAsync(app, hub: o => o.UseHostServices = false);
+
+        var response = await hub.Client.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Same(own, app.Services);
+    }
+
+    [Fact]
+    public async Task An_application_with_its_own_provider_fails_the_host_start_rather_than_swap_providers()
+    {
+        var app = new Application(r => r.Map<GreetingHandler>("/"), new ServiceCollection().BuildServiceProvider());
+        using var host = HostedHub.Build(app);
+        using var cts = new CancellationTokenSource(HostedHub.Bound);
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync(cts.Token));
+
+        Assert.Contains("already has a service provider", e.Message);
+    }
 }
