@@ -83,9 +83,10 @@ internal sealed class HandlerContext
         ResponseComplete = true;
         HeadersSent = true;
         Upgraded = true;
-        Bridge.Tell(new ConnectionProtocol.Outbound(accept, null, false, false), Self);
+        // Measured before the tell: once the bridge has it, the client may see it before this line would run.
         _status = 101;
         ResponseDone();
+        Bridge.Tell(new ConnectionProtocol.Outbound(accept, null, false, false), Self);
     }
 
     /// <summary>Queues one element; the last element of the response also acks the inbound element and may close.</summary>
@@ -109,9 +110,10 @@ internal sealed class HandlerContext
             ack = AckPending;
             AckPending = false;
             close = CloseAfterResponse;
+            // Measured before the tell: once the bridge has it, the client may see it before this line would run.
+            ResponseDone();
         }
         Bridge.Tell(new ConnectionProtocol.Outbound(element, accepted, ack, close), Self);
-        if (isLast) ResponseDone();
     }
 
     /// <summary>Ends the connection without completing the response (the client sees a truncated message).</summary>
