@@ -23,7 +23,7 @@ public sealed class HostCommandLine
                                "Exit codes: 0 after a graceful stop (SIGINT/SIGTERM), 1 when the server cannot start, 2 for a bad command line.")
         {
             Port, Bind, Config, Set, ProxyUpstream, MaxBodySize, MaxHeaderSize, IdleTimeout, WsMaxMessageSize,
-            ClusterPort, Seed, PublicHost,
+            ClusterPort, Seed, PublicHost, MetricsPort,
         };
     }
 
@@ -122,6 +122,15 @@ public sealed class HostCommandLine
         },
     };
 
+    public Option<int> MetricsPort { get; } = new("--metrics-port")
+    {
+        Description = "Serve Prometheus metrics at http://<hostname>:PORT/metrics (hub.host.metrics.prometheus; " +
+                      "hostname defaults to 127.0.0.1)",
+        HelpName = "PORT",
+        CustomParser = r => ParseNumber(r, "--metrics-port", 1, 65535, "a port in [1, 65535]", s =>
+            int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : (int?)null),
+    };
+
     public Option<string> PublicHost { get; } = new("--public-host")
     {
         Description = "Host name other cluster nodes use to reach this one (default: --bind)",
@@ -153,6 +162,7 @@ public sealed class HostCommandLine
         ClusterPort = Given(parse, ClusterPort) ? parse.GetValue(ClusterPort) : null,
         Seeds = parse.GetValue(Seed) ?? [],
         PublicHost = parse.GetValue(PublicHost),
+        MetricsPort = Given(parse, MetricsPort) ? parse.GetValue(MetricsPort) : null,
     };
 
     /// <summary>One token parsed and range-checked; a bad one becomes a parse error naming the flag.</summary>

@@ -90,6 +90,11 @@ public static class HostConfiguration
         if (o.Bind is { } bind) lines.Add($"hub.server.hostname = {Quote(bind)}");
         if (o.MaxBodySize is { } body) lines.Add($"hub.http.max-request-body-size = {body}");
         if (o.WsMaxMessageSize is { } ws) lines.Add($"hub.websocket.max-message-size = {ws}");
+        if (o.MetricsPort is { } metrics)
+        {
+            lines.Add("hub.host.metrics.prometheus.enabled = on");
+            lines.Add($"hub.host.metrics.prometheus.port = {metrics}");
+        }
         if (o.MaxHeaderSize is { } head)
         {
             lines.Add($"hub.http.max-request-line-size = {head}");

@@ -30,6 +30,9 @@ public sealed record HostOptions
     /// <summary>--public-host: the host name other nodes use to reach this one (defaults to --bind).</summary>
     public string? PublicHost { get; init; }
 
+    /// <summary>--metrics-port: enable the Prometheus scrape endpoint on this port (hub.host.metrics.prometheus).</summary>
+    public int? MetricsPort { get; init; }
+
     /// <summary>--ws-max-message-size: hub.websocket.max-message-size in bytes.</summary>
     public long? WsMaxMessageSize { get; init; }
 

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Hub.Host.DemoApp;
+using Hub.Host.Logging;
+using Hub.Host.Telemetry;
 
 namespace Hub.Host;
 
@@ -71,14 +74,17 @@ public static class HostRunner
     {
         var (config, settings) = HostConfiguration.Build(options, hubConfPath);
         PortProbe.EnsureBindable(settings.Server);
+        var (telemetry, systemConfig) = HostTelemetry.Start(config, settings);
 
         ActorSystem system;
         try
         {
-            system = ActorSystem.Create("hub", config);
+            var setup = BootstrapSetup.Create().WithConfig(systemConfig).And(new LoggerFactorySetup(telemetry.LoggerFactory));
+            system = ActorSystem.Create("hub", setup);
         }
         catch (Exception e)
         {
+            telemetry.Dispose();
             throw new HostStartupException("cannot start the actor system: " + OneLine(e), e);
         }
 
@@ -88,12 +94,13 @@ public static class HostRunner
             var app = DemoApplication.Create(new DemoOptions { ProxyUpstream = options.ProxyUpstream }, system, state);
             var binding = await HubServer.StartAsync(system, app, settings).ConfigureAwait(false);
             state.Attach(binding);
-            return new RunningHost(system, binding, state);
+            return new RunningHost(system, binding, state, telemetry);
         }
         catch (Exception e)
         {
             try { await system.Terminate().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false); }
             catch (TimeoutException) { /* report the startup failure, not the slow teardown */ }
+            telemetry.Dispose();
             // BindFailedException already says "cannot bind host:port: cause".
             throw e is Hub.Server.BindFailedException
                 ? new HostStartupException(OneLine(e), e)

@@ -1,18 +1,24 @@
 using System.Net;
 using Akka.Actor;
 using Hub.Host.DemoApp;
+using Hub.Host.Telemetry;
 
 namespace Hub.Host;
 
 /// <summary>A started host: its ActorSystem, the bound listener, and a graceful stop.</summary>
 public sealed class RunningHost : IAsyncDisposable
 {
-    internal RunningHost(ActorSystem system, HubBinding binding, ServerState state)
+    internal RunningHost(ActorSystem system, HubBinding binding, ServerState state, HostTelemetry telemetry)
     {
         System = system;
         Binding = binding;
         State = state;
+        Telemetry = telemetry;
+        WhenStopped = StoppedAsync(system, telemetry);
     }
+
+    /// <summary>Logging and metrics exporters; disposed (console flushed) once the ActorSystem has terminated.</summary>
+    public HostTelemetry Telemetry { get; }
 
     public ActorSystem System { get; }
 
@@ -27,8 +33,14 @@ public sealed class RunningHost : IAsyncDisposable
         var other => new Uri("http://" + other),
     };
 
-    /// <summary>Completes when the ActorSystem has terminated, whoever stopped it.</summary>
-    public Task WhenStopped => System.WhenTerminated;
+    /// <summary>Completes when the ActorSystem has terminated, whoever stopped it, and the telemetry is flushed.</summary>
+    public Task WhenStopped { get; }
+
+    private static async Task StoppedAsync(ActorSystem system, HostTelemetry telemetry)
+    {
+        await system.WhenTerminated.ConfigureAwait(false);
+        telemetry.Dispose();
+    }
 
     /// <summary>
     /// Graceful stop through CoordinatedShutdown: unbind, drain in-flight requests (up to hub.shutdown.drain-timeout),

@@ -98,7 +98,8 @@ public sealed record HttpSettings(
     TimeSpan KeepAliveTimeout,
     IReadOnlyList<IPAddress> TrustedProxies,
     bool VerboseErrorMessages,
-    string ServerHeader)
+    string ServerHeader,
+    bool AccessLog)
 {
     internal static HttpSettings FromConfig(Config c, string path) => new(
         MaxRequestLineSize: ConfigReader.Bytes(c, path, "max-request-line-size", 16),
@@ -110,7 +111,8 @@ public sealed record HttpSettings(
         KeepAliveTimeout: ConfigReader.Duration(c, path, "keep-alive-timeout"),
         TrustedProxies: ConfigReader.Addresses(c, path, "trusted-proxies"),
         VerboseErrorMessages: ConfigReader.Bool(c, path, "verbose-error-messages"),
-        ServerHeader: ConfigReader.String(c, path, "server-header", allowEmpty: true));
+        ServerHeader: ConfigReader.String(c, path, "server-header", allowEmpty: true),
+        AccessLog: ConfigReader.Bool(c, path, "access-log"));
 }
 
 /// <summary>hub.compression: opt-in gzip/deflate of responses.</summary>

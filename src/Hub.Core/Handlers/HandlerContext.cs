@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Hub.Configuration;
+using Hub.Diagnostics;
 using Hub.Http;
 using Hub.Routing;
 using Hub.Server;
@@ -62,6 +63,14 @@ internal sealed class HandlerContext
     /// <summary>Headers have gone out (a flush happened): errors can no longer become a response.</summary>
     public bool HeadersSent { get; set; }
 
+    /// <summary>Where this request's metrics and access-log line go.</summary>
+    public ListenerTelemetry Telemetry { get; init; } = ListenerTelemetry.Unbound;
+
+    // For the request metrics and the access log: when the head was parsed, the status sent, the body bytes sent.
+    private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
+    private int _status;
+    private long _bodyBytes;
+
     /// <summary>This node's rooms.</summary>
     public IRooms Rooms { get; init; } = null!;
 
@@ -74,6 +83,9 @@ internal sealed class HandlerContext
         ResponseComplete = true;
         HeadersSent = true;
         Upgraded = true;
+        // Measured before the tell: once the bridge has it, the client may see it before this line would run.
+        _status = 101;
+        ResponseDone();
         Bridge.Tell(new ConnectionProtocol.Outbound(accept, null, false, false), Self);
     }
 
@@ -82,12 +94,24 @@ internal sealed class HandlerContext
     {
         var ack = false;
         var close = false;
+        switch (element)
+        {
+            case HttpOutbound.Head head:
+                _status = head.Status;
+                if (!head.SuppressBody) _bodyBytes += head.Body.Count;
+                break;
+            case HttpOutbound.Chunk chunk:
+                _bodyBytes += chunk.Data.Count;
+                break;
+        }
         if (isLast)
         {
             ResponseComplete = true;
             ack = AckPending;
             AckPending = false;
             close = CloseAfterResponse;
+            // Measured before the tell: once the bridge has it, the client may see it before this line would run.
+            ResponseDone();
         }
         Bridge.Tell(new ConnectionProtocol.Outbound(element, accepted, ack, close), Self);
     }
@@ -95,8 +119,17 @@ internal sealed class HandlerContext
     /// <summary>Ends the connection without completing the response (the client sees a truncated message).</summary>
     public void AbortResponse()
     {
+        // Counted once, with the status of a head already sent, else as "other" (status 0): no response went out.
+        if (!ResponseComplete) ResponseDone();
         ResponseComplete = true;
         AckPending = false;
         Bridge.Tell(new ConnectionProtocol.Outbound(null, null, false, true), Self);
+    }
+
+    /// <summary>The response has been handed to the bridge (or cut short): one request measured and logged.</summary>
+    private void ResponseDone()
+    {
+        HubMetrics.RequestCompleted(_status, _started, Telemetry.ServerPort);
+        Telemetry.AccessLog?.Write(Request, _status, _bodyBytes, _started);
     }
 }

@@ -3,6 +3,7 @@ using Akka.Streams;
 using Akka.Streams.Stage;
 using Hub.Buffers;
 using Hub.Configuration;
+using Hub.Diagnostics;
 using Hub.Http.Codec;
 
 namespace Hub.Http;
@@ -18,14 +19,19 @@ namespace Hub.Http;
 /// </summary>
 internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpInbound>>
 {
-    public Http1DecoderStage(HttpSettings settings, WebSockets.ProtocolSwitch? protocolSwitch = null)
+    public Http1DecoderStage(HttpSettings settings, WebSockets.ProtocolSwitch? protocolSwitch = null,
+        ListenerTelemetry? telemetry = null)
     {
         Settings = settings;
+        Telemetry = telemetry ?? ListenerTelemetry.Unbound;
         Switch = protocolSwitch;
         Shape = new FlowShape<ByteString, HttpInbound>(In, Out);
     }
 
     public HttpSettings Settings { get; }
+
+    /// <summary>Where rejections are counted.</summary>
+    public ListenerTelemetry Telemetry { get; }
 
     /// <summary>Set by the WebSocket stage after a 101: from then on bytes pass through as <see cref="HttpInbound.Raw"/>.</summary>
     public WebSockets.ProtocolSwitch? Switch { get; }
@@ -243,6 +249,7 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
             _keepAliveDeadline = 0;
             _headersDeadline = 0;
             _buffer.Dispose();
+            HubMetrics.RequestRejected(reason, _stage.Telemetry.ServerPort);
             // Framing is in doubt after a rejection, so nothing more is parsed on this connection.
             Push(_stage.Out, new HttpInbound.Rejected(reason));
             CompleteStage();

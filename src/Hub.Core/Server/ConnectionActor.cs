@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
 using Hub.Configuration;
+using Hub.Diagnostics;
 using Hub.Handlers;
 using Hub.Http;
 using Hub.Messages;
@@ -28,6 +29,8 @@ internal sealed class ConnectionActor : ReceiveActor, IWithUnboundedStash
     private readonly ConnectionGraph _graph;
     private readonly DrainSignal _drainSignal;
     private readonly string _id;
+    private readonly ListenerTelemetry _telemetry;
+    private bool _countedAsWebSocket;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ConnectionSignals _signals = new();
     private readonly ActorSynchronizationContext _sync;
@@ -43,9 +46,10 @@ internal sealed class ConnectionActor : ReceiveActor, IWithUnboundedStash
     private int _runningHooks;
 
     public ConnectionActor(IActorRef tcp, EndPoint remote, Application app, HubSettings settings, ConnectionGraph graph,
-        DrainSignal drainSignal, string id)
+        DrainSignal drainSignal, string id, ListenerTelemetry telemetry)
     {
         _drainSignal = drainSignal;
+        _telemetry = telemetry;
         _sync = new ActorSynchronizationContext(Self);
         _rooms = Hosting.HubExtension.Get(Context.System).Rooms;
         _tcp = tcp;
@@ -80,6 +84,9 @@ internal sealed class ConnectionActor : ReceiveActor, IWithUnboundedStash
             _socket?.NotifyClosed(CloseCodes.AbnormalClosure, "");
             StopWhenDone();
         });
+        Receive<ConnectionProtocol.TransportFailed>(f =>
+            // One structured line per failed connection, whatever failed (reset, write error, socket error).
+            _log.Warning("Connection {ConnectionId} from {RemoteAddress} failed: {Error}", _id, remote, f.Cause));
         Receive<ConnectionProtocol.TransportStopped>(_ =>
         {
             _transportStopped = true;
@@ -120,12 +127,19 @@ internal sealed class ConnectionActor : ReceiveActor, IWithUnboundedStash
     }
 
     public static Props Props(IActorRef tcp, EndPoint remote, Application app, HubSettings settings, ConnectionGraph graph,
-        DrainSignal drainSignal, string id) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(tcp, remote, app, settings, graph, drainSignal, id));
+        DrainSignal drainSignal, string id, ListenerTelemetry? telemetry = null)
+    {
+        var t = telemetry ?? ListenerTelemetry.Unbound;
+        return Akka.Actor.Props.Create(() => new ConnectionActor(tcp, remote, app, settings, graph, drainSignal, id, t));
+    }
 
     public string Id => _id;
 
-    protected override void PreStart() => _graph.Run(_tcp, Self, _signals);
+    protected override void PreStart()
+    {
+        HubMetrics.ConnectionOpened(webSocket: false, _telemetry.ServerPort);
+        _graph.Run(_tcp, Self, _signals, _telemetry);
+    }
 
     /// <summary>
     /// Starts hook code inline with the actor's synchronization context current: it runs to its first real await
@@ -170,6 +184,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithUnboundedStash
 
     protected override void PostStop()
     {
+        HubMetrics.ConnectionClosed(_countedAsWebSocket, _telemetry.ServerPort);
         _current?.Dispose();
         // If the actor stops first (a bug, a stop from the listener) the stream must not outlive it.
         if (!_streamTerminated) _bridge.Tell(ConnectionProtocol.Abort.Instance);
@@ -276,6 +291,8 @@ internal sealed class ConnectionActor : ReceiveActor, IWithUnboundedStash
         {
             // From here on the handler lives as long as the socket; OpenAsync has run, so messages may flow.
             _socket = socket;
+            _countedAsWebSocket = true;
+            HubMetrics.ConnectionUpgraded(_telemetry.ServerPort);
             _current.Dispose();
             _current = null;
             AckIfPending(ctx);
@@ -323,7 +340,11 @@ internal sealed class ConnectionActor : ReceiveActor, IWithUnboundedStash
     }
 
     private HandlerContext NewContext(HttpRequest request, Routing.RouteValues values, bool closeAfterResponse) =>
-        new(request, values, _app, _settings, _signals, _bridge, Self, _log, _id, closeAfterResponse, _drainSignal) { Rooms = _rooms };
+        new(request, values, _app, _settings, _signals, _bridge, Self, _log, _id, closeAfterResponse, _drainSignal)
+        {
+            Rooms = _rooms,
+            Telemetry = _telemetry,
+        };
 
     /// <summary>A request that failed before its head parsed still needs a request object for the error page.</summary>
     private HttpRequest PlaceholderRequest()

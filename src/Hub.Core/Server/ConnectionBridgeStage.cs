@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Stage;
 using Hub.Configuration;
+using Hub.Diagnostics;
 using Hub.Http;
 using Hub.Messages;
 using Hub.WebSockets;
@@ -21,11 +22,13 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
 {
     private readonly IActorRef _connectionActor;
     private readonly ConnectionSignals _signals;
+    private readonly ListenerTelemetry _telemetry;
 
-    public ConnectionBridgeStage(IActorRef connectionActor, ConnectionSignals signals)
+    public ConnectionBridgeStage(IActorRef connectionActor, ConnectionSignals signals, ListenerTelemetry? telemetry = null)
     {
         _connectionActor = connectionActor;
         _signals = signals;
+        _telemetry = telemetry ?? ListenerTelemetry.Unbound;
         Shape = new FlowShape<ConnectionInbound, ConnectionOutbound>(In, Out);
     }
 
@@ -47,6 +50,8 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
         // WebSocket outbox state, set by the Accept element.
         private WebSocketSettings? _ws;
         private OverflowPolicy _overflow;
+        // The configured policy, for the metrics: _overflow turns to drop-oldest once a close is decided.
+        private OverflowPolicy _configuredOverflow;
         private long _queuedFrameBytes;
         private int _queuedFrames;
 
@@ -99,6 +104,7 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
                     {
                         _ws = accept.Options.Settings;
                         _overflow = accept.Options.Overflow;
+                        _configuredOverflow = _overflow;
                     }
                     Enqueue(outbound);
                     // Ack after the push: the response is on its way before the next request is read.
@@ -154,11 +160,15 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
             bool Full() => _queuedFrames > 0 && (_queuedFrameBytes + incoming.Prepared.Size > ws.OutboundQueueMaxBytes
                                                  || _queuedFrames + 1 > ws.OutboundQueueMaxMessages);
             if (!Full()) return true;
+            var framesBefore = _queuedFrames;
             switch (_overflow)
             {
                 case OverflowPolicy.Close:
                     // Nobody silently misses messages: drop what is queued and start the closing handshake.
                     RemoveFrames(static (_, _) => true, null);
+                    HubMetrics.SlowConsumerClosed(_stage._telemetry.ServerPort);
+                    // The queued frames and the incoming one are lost with the connection.
+                    HubMetrics.MessagesDropped(framesBefore + 1, OverflowPolicy.Close, _stage._telemetry.ServerPort);
                     _queue.AddFirst(new ConnectionProtocol.Outbound(new WsOutbound.Close(CloseCodes.PolicyViolation, "slow consumer"), null, false, false));
                     _stage._connectionActor.Tell(ConnectionProtocol.SlowConsumer.Instance, _self!.Ref);
                     _overflow = OverflowPolicy.DropOldest; // the close is decided; later frames just make room
@@ -178,7 +188,10 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
                 if (node.Value.Element is WsOutbound.Frame f) RemoveNode(node, f);
                 node = next;
             }
-            return !Full();
+            var fits = !Full();
+            // The frames removed, plus the incoming one when even an emptied queue cannot take it.
+            HubMetrics.MessagesDropped(framesBefore - _queuedFrames + (fits ? 0 : 1), _configuredOverflow, _stage._telemetry.ServerPort);
+            return fits;
         }
 
         private void RemoveFrames(Func<WsOutbound.Frame, object?, bool> predicate, object? state)

@@ -3,6 +3,7 @@ using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Hub.Configuration;
+using Hub.Diagnostics;
 using Hub.Http;
 
 namespace Hub.Server;
@@ -28,14 +29,14 @@ internal sealed class ConnectionGraph
         _encoder = new Http1EncoderStage(settings.Http);
     }
 
-    public void Run(IActorRef tcpConnection, IActorRef connectionActor, ConnectionSignals signals)
+    public void Run(IActorRef tcpConnection, IActorRef connectionActor, ConnectionSignals signals, ListenerTelemetry telemetry)
     {
-        var transport = Flow.FromGraph(new TcpTransportStage(tcpConnection, connectionActor, _settings.Server.MaxUnackedWriteBytes, _settings.Server.LingerTimeout));
+        var transport = Flow.FromGraph(new TcpTransportStage(tcpConnection, connectionActor, _settings.Server.MaxUnackedWriteBytes, _settings.Server.LingerTimeout, telemetry));
         var protocolSwitch = new WebSockets.ProtocolSwitch();
-        var decoder = new Http1DecoderStage(_settings.Http, protocolSwitch);
+        var decoder = new Http1DecoderStage(_settings.Http, protocolSwitch, telemetry);
         var codec = BidiFlow.FromFlows(Flow.FromGraph(decoder), Flow.FromGraph(_encoder));
-        var webSocket = BidiFlow.FromGraph(new WebSockets.WebSocketStage(protocolSwitch));
-        var bridge = Flow.FromGraph(new ConnectionBridgeStage(connectionActor, signals));
+        var webSocket = BidiFlow.FromGraph(new WebSockets.WebSocketStage(protocolSwitch, telemetry));
+        var bridge = Flow.FromGraph(new ConnectionBridgeStage(connectionActor, signals, telemetry));
         // transport (received bytes) → HTTP decoder → WebSocket layer → bridge → actor, and back down through the
         // WebSocket layer and HTTP encoder to the transport (bytes to write).
         transport.Join(codec).Join(webSocket).Join(bridge).Run(_materializer);

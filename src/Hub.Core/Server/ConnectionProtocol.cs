@@ -27,6 +27,9 @@ internal static class ConnectionProtocol
         public static readonly TransportStopped Instance = new();
     }
 
+    /// <summary>Transport → actor: the socket failed (reset by the peer, a write or read error); sent before <see cref="TransportStopped"/>.</summary>
+    public sealed record TransportFailed(string Cause) : INoSerializationVerificationNeeded;
+
     /// <summary>Bridge → actor: the stream has stopped; the connection is gone.</summary>
     public sealed class StreamTerminated : INoSerializationVerificationNeeded
     {

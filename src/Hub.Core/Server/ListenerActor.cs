@@ -4,6 +4,7 @@ using Akka.Event;
 using Akka.IO;
 using Akka.Streams;
 using Hub.Configuration;
+using Hub.Diagnostics;
 
 namespace Hub.Server;
 
@@ -25,6 +26,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     private readonly DrainSignal _drain = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef _tcpListener = ActorRefs.Nobody;
+    private ListenerTelemetry _telemetry = ListenerTelemetry.Unbound;
     private int _open;
     private long _accepted;
     private long _refused;
@@ -71,6 +73,9 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
         {
             _tcpListener = Sender;
             _log.Debug("bound {0}", b.LocalAddress);
+            // Port 0 binds an ephemeral port: the tag carries the one actually bound.
+            _telemetry = new ListenerTelemetry((b.LocalAddress as IPEndPoint)?.Port ?? 0,
+                AccessLog.For(Context.System, _settings.Http.AccessLog));
             _bound.TrySetResult(b.LocalAddress);
             Become(Accepting);
         });
@@ -100,7 +105,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
 
     private void Refusing()
     {
-        Receive<Tcp.Connected>(_ => Refuse(Sender));
+        Receive<Tcp.Connected>(_ => Refuse(Sender, maxConnections: false));
         CommonMessages();
         TrackConnections(afterChange: null);
         Receive<ListenerProtocol.StopAccepting>(_ => Sender.Tell(ListenerProtocol.StoppedAccepting.Instance));
@@ -118,7 +123,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
 
     private void Draining()
     {
-        Receive<Tcp.Connected>(_ => Refuse(Sender));
+        Receive<Tcp.Connected>(_ => Refuse(Sender, maxConnections: false));
         CommonMessages();
         TrackConnections(afterChange: CheckDrained);
         Receive<ListenerProtocol.LingerGraceElapsed>(_ => Self.Tell(ListenerProtocol.Unbind.Instance));
@@ -132,7 +137,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
 
     private void Unbinding()
     {
-        Receive<Tcp.Connected>(_ => Refuse(Sender));
+        Receive<Tcp.Connected>(_ => Refuse(Sender, maxConnections: false));
         Receive<Tcp.Unbound>(_ =>
         {
             _portReleased = true;
@@ -150,7 +155,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     private void Unbound()
     {
         CommonMessages();
-        Receive<Tcp.Connected>(_ => Refuse(Sender));
+        Receive<Tcp.Connected>(_ => Refuse(Sender, maxConnections: false));
         TrackConnections(afterChange: null);
         Receive<ListenerProtocol.StopAccepting>(_ => Sender.Tell(ListenerProtocol.StoppedAccepting.Instance));
         Receive<ListenerProtocol.Drain>(_ => Sender.Tell(ListenerProtocol.Drained.Instance));
@@ -172,9 +177,10 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
         });
     }
 
-    private void Refuse(IActorRef connection)
+    private void Refuse(IActorRef connection, bool maxConnections)
     {
         _refused++;
+        HubMetrics.ConnectionRejected(maxConnections, _telemetry.ServerPort);
         connection.Tell(Tcp.Abort.Instance);
     }
 
@@ -232,15 +238,16 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
         if (_settings.Server.MaxConnections is { } max && _open >= max)
         {
             // Refuse at once rather than queue: the client learns immediately and can go elsewhere.
-            Refuse(connection);
+            Refuse(connection, maxConnections: true);
             return;
         }
         var id = ConnectionIds.Next();
-        var child = Context.ActorOf(ConnectionActor.Props(connection, connected.RemoteAddress, _app, _settings, _graph, _drain, id), "c-" + id);
+        var child = Context.ActorOf(ConnectionActor.Props(connection, connected.RemoteAddress, _app, _settings, _graph, _drain, id, _telemetry), "c-" + id);
         Context.Watch(child);
         _streaming.Add(child);
         _open++;
         _accepted++;
+        HubMetrics.ConnectionAccepted(_telemetry.ServerPort);
     }
 }
 

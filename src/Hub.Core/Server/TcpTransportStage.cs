@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Stage;
+using Hub.Diagnostics;
 
 namespace Hub.Server;
 
@@ -24,13 +25,17 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
     private readonly IActorRef _owner;
     private readonly int _maxUnacked;
     private readonly TimeSpan _linger;
+    private readonly ListenerTelemetry _telemetry;
 
     /// <param name="connection">The Akka.IO connection actor.</param>
     /// <param name="owner">Told <see cref="ConnectionProtocol.TransportStopped"/> when the socket is done.</param>
     /// <param name="maxUnackedWriteBytes">The write window.</param>
     /// <param name="lingerTimeout">How long to wait for the peer's close after ours.</param>
-    public TcpTransportStage(IActorRef connection, IActorRef owner, int maxUnackedWriteBytes, TimeSpan lingerTimeout)
+    /// <param name="telemetry">Where bytes in and out are counted.</param>
+    public TcpTransportStage(IActorRef connection, IActorRef owner, int maxUnackedWriteBytes, TimeSpan lingerTimeout,
+        ListenerTelemetry? telemetry = null)
     {
+        _telemetry = telemetry ?? ListenerTelemetry.Unbound;
         _connection = connection;
         _owner = owner;
         _maxUnacked = maxUnackedWriteBytes;
@@ -125,6 +130,7 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
             {
                 case Tcp.Received received:
                     _reading = false;
+                    HubMetrics.Received(received.Data.Count, _stage._telemetry.ServerPort);
                     if (_closing || IsClosed(_stage.Out))
                     {
                         // Draining after our FIN: discard and keep reading until the peer closes or linger ends.
@@ -169,13 +175,16 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
                     Finish();
                     return;
 
-                case Tcp.ErrorClosed:
+                case Tcp.ErrorClosed error:
                     _closed = true;
+                    _stage._owner.Tell(new ConnectionProtocol.TransportFailed(error.Cause ?? "socket error"), ActorRefs.NoSender);
                     Finish();
                     return;
 
                 case Tcp.CommandFailed failed:
                     _closed = true;
+                    _stage._owner.Tell(new ConnectionProtocol.TransportFailed(
+                        $"{failed.Cmd.GetType().Name} failed: {(failed.Cause.HasValue ? failed.Cause.Value.Message : "no cause given")}"), ActorRefs.NoSender);
                     Abort();
                     FailStage(new IOException($"TCP command failed: {failed.Cmd.GetType().Name}", failed.Cause.GetOrElse(null!)));
                     return;
@@ -202,6 +211,7 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
         private void Send(ByteString data)
         {
             _inFlight = data.Count;
+            HubMetrics.Sent(data.Count, _stage._telemetry.ServerPort);
             _stage._connection.Tell(Tcp.Write.Create(data, WriteAck.Instance), _self!.Ref);
         }
 

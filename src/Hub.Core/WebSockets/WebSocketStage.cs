@@ -3,6 +3,7 @@ using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Stage;
 using Hub.Buffers;
+using Hub.Diagnostics;
 using Hub.Http;
 using Hub.Server;
 using Hub.WebSockets.Codec;
@@ -18,10 +19,12 @@ namespace Hub.WebSockets;
 internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, ConnectionInbound, ConnectionOutbound, HttpOutbound>>
 {
     private readonly ProtocolSwitch _switch;
+    private readonly ListenerTelemetry _telemetry;
 
-    public WebSocketStage(ProtocolSwitch protocolSwitch)
+    public WebSocketStage(ProtocolSwitch protocolSwitch, ListenerTelemetry? telemetry = null)
     {
         _switch = protocolSwitch;
+        _telemetry = telemetry ?? ListenerTelemetry.Unbound;
         Shape = new BidiShape<HttpInbound, ConnectionInbound, ConnectionOutbound, HttpOutbound>(InFromHttp, OutToBridge, InFromBridge, OutToHttp);
     }
 
@@ -163,6 +166,7 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
                     case MessageReadStatus.Message:
                         if (_closeSent) continue; // after our Close, data is read and dropped (§5.5.1)
                         _messagesAhead++;
+                        HubMetrics.WebSocketMessageReceived(_stage._telemetry.ServerPort);
                         Up(new WsInbound.Message(_reader.IsText, _reader.Payload.ToArray()));
                         continue;
                     case MessageReadStatus.Ping:
@@ -213,6 +217,7 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
         {
             if (_closedReported) return;
             _closedReported = true;
+            HubMetrics.WebSocketClosed(code, _stage._telemetry.ServerPort);
             CancelTimer(PingTimer);
             CancelTimer(PongTimer);
             // Queued behind the messages already decoded: the handler sees them, then learns the socket is gone.
@@ -257,6 +262,7 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
                     return;
                 case WsOutbound.Frame frame:
                     if (_closeSent) { PullFromBridge(); return; }
+                    HubMetrics.WebSocketMessageSent(_stage._telemetry.ServerPort);
                     Push(_stage.OutToHttp, new HttpOutbound.Raw(_deflater is null ? frame.Prepared.Bytes : Compress(frame.Prepared)));
                     return;
                 case WsOutbound.Close close:

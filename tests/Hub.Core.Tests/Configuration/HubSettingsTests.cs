@@ -35,6 +35,7 @@ public sealed class HubSettingsTests
         ["hub.http.trusted-proxies"] = (Kind.TextList, s => s.Http.TrustedProxies.Select(a => a.ToString()).ToArray()),
         ["hub.http.verbose-error-messages"] = (Kind.Switch, s => s.Http.VerboseErrorMessages),
         ["hub.http.server-header"] = (Kind.Text, s => s.Http.ServerHeader),
+        ["hub.http.access-log"] = (Kind.Switch, s => s.Http.AccessLog),
         ["hub.compression.enabled"] = (Kind.Switch, s => s.Compression.Enabled),
         ["hub.compression.min-size"] = (Kind.ByteSize, s => (long)s.Compression.MinSize),
         ["hub.compression.mime-types"] = (Kind.TextList, s => s.Compression.MimeTypes.ToArray()),
@@ -148,6 +149,7 @@ public sealed class HubSettingsTests
     [InlineData("hub.compression.level = maximum", "hub.compression.level")]
     [InlineData("hub.compression.enabled = maybe", "hub.compression.enabled")]
     [InlineData("hub.http.verbose-error-messages = 1", "hub.http.verbose-error-messages")]
+    [InlineData("hub.http.access-log = sometimes", "hub.http.access-log")]
     [InlineData("hub.http.trusted-proxies = [\"127.0.0.1\", \"proxy.example\"]", "hub.http.trusted-proxies")]
     [InlineData("hub.http.trusted-proxies = [\"10.0.0.300\"]", "hub.http.trusted-proxies")]
     [InlineData("hub.http.trusted-proxies = \"127.0.0.1\"", "hub.http.trusted-proxies")]
