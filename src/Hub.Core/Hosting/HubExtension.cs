@@ -20,6 +20,11 @@ public sealed class HubExtension : IExtension
         // Checked before any actor starts, so a misconfigured system fails cleanly.
         if (Settings.Rooms.Backend == RoomBackendKind.Distributed && system.Provider is not Akka.Cluster.ClusterActorRefProvider)
             throw new ConfigurationException("hub.rooms.backend = distributed needs akka.actor.provider = cluster");
+        if (system.Provider is Akka.Cluster.ClusterActorRefProvider)
+        {
+            var cluster = Akka.Cluster.Cluster.Get(system);
+            Diagnostics.HubMetrics.SetClusterMembersProvider(() => cluster.State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up));
+        }
         var rooms = Settings.Rooms;
         var owners = rooms.Backend == RoomBackendKind.Distributed
             ? RoomSharding.Start(system, rooms)

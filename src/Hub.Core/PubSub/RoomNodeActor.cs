@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Hub.Diagnostics;
 using Hub.WebSockets;
 
 namespace Hub.PubSub;
@@ -63,8 +64,13 @@ internal sealed class RoomNodeActor : ReceiveActor
 
     private void OnJoin(Join j)
     {
-        if (!_rooms.TryGetValue(j.Room, out var members)) _rooms[j.Room] = members = new Dictionary<string, Member>(StringComparer.Ordinal);
+        if (!_rooms.TryGetValue(j.Room, out var members))
+        {
+            _rooms[j.Room] = members = new Dictionary<string, Member>(StringComparer.Ordinal);
+            HubMetrics.RoomsChanged(1);
+        }
         if (members.TryGetValue(j.Member, out var existing)) Remove(existing, tellOwner: false);
+        HubMetrics.SubscribersChanged(1);
         var member = new Member(j, Sender);
         members[j.Member] = member;
         if (!_byOwner.TryGetValue(j.Owner, out var owned))
@@ -113,6 +119,7 @@ internal sealed class RoomNodeActor : ReceiveActor
         if (!_rooms.TryGetValue(message.Room, out var members)) return;
         // One element per kind of recipient, built at most once per message on this node.
         WsOutbound.Frame? frame = null, envelope = null;
+        var fanOut = 0;
         foreach (var m in members.Values)
         {
             if (!m.Active) continue;
@@ -125,7 +132,9 @@ internal sealed class RoomNodeActor : ReceiveActor
                 continue;
             }
             Deliver(m, message, ref frame, ref envelope);
+            fanOut++;
         }
+        HubMetrics.BroadcastFanOut(fanOut);
     }
 
     private void Deliver(Member m, RoomMessage message, WsOutbound.Frame? frame, WsOutbound.Frame? envelope) =>
@@ -215,7 +224,12 @@ internal sealed class RoomNodeActor : ReceiveActor
         if (_rooms.TryGetValue(m.Room, out var members) && members.TryGetValue(m.Id, out var current) && ReferenceEquals(current, m))
         {
             members.Remove(m.Id);
-            if (members.Count == 0) _rooms.Remove(m.Room);
+            HubMetrics.SubscribersChanged(-1);
+            if (members.Count == 0)
+            {
+                _rooms.Remove(m.Room);
+                HubMetrics.RoomsChanged(-1);
+            }
         }
         if (_byOwner.TryGetValue(m.Owner, out var owned))
         {
