@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
-# Whole-server benchmark harness: builds Release, starts each server in turn pinned to one core, loads it from
-# another core, repeats, and prints medians with min–max and the Hub/peer ratios. See bench/README.md.
+# Whole-server benchmark harness: builds Release, starts each server in turn pinned to one core (Hub, then the peers
+# in bench/peers/: Kestrel, Node + ws, Tornado), loads it from another core, repeats, and prints medians with min–max
+# and the Hub/peer ratios. Writes bench/results/<timestamp>/ (report.md, results.json, summary.csv, one CSV of runs
+# per scenario, plots) and copies the plots to bench/plots/. See bench/README.md.
 #
-#   bench/run.sh [scenario...]        scenarios: http (default), ws-echo, ws-broadcast, idle
+#   bench/run.sh [scenario...]        scenarios: http (default), ws-echo, ws-broadcast, broadcast-10k, idle
 #
 # Environment (defaults in brackets):
 #   WARMUP [30]        seconds of load before measuring each server (tiered JIT on one core needs ~25 s)
 #   DURATION [15]      seconds per measured run
 #   REPEAT [3]         measured runs per server and connection count
 #   CONNS ["100 1000"] connection counts for the http scenario
-#   SERVERS ["hub kestrel"]
-#   HUB_PORT [18888]  KESTREL_PORT [18889]
+#   SERVERS ["hub kestrel node tornado"]   the first is compared with each other one; a peer that cannot be
+#                      installed (node + npm ws, Debian's python3-tornado) is left out with a warning
+#   HUB_PORT [18888]  KESTREL_PORT [18889]  NODE_PORT [18890]  TORNADO_PORT [18891]
+#   TORNADO_PYTHON [/usr/bin/python3]  Debian's Python, where apt puts python3-tornado (not a pyenv one on PATH)
+#   NO_PLOT [0]        1 = no charts (bench/plot, ScottPlot)
+#   PLOTS_DIR [bench/plots]   where the charts of the latest run are copied ("" = nowhere)
 #   SERVER_CPU [0]  LOAD_CPU [1]    cores for the server and for the load generator
 #   NO_BUILD [0]       1 = use the existing Release builds
 #   STARTUP_TIMEOUT [60]  seconds a server gets to answer its first request
 #   The WebSocket scenarios add WS_* settings: see bench/ws/scenario.sh and bench/README.md; idle adds IDLE_*
-#   settings (bench/idle/scenario.sh).
+#   settings (bench/idle/scenario.sh), broadcast-10k BROADCAST_10K_* settings (bench/broadcast/scenario.sh).
 #
 # Every run is bounded (wrk -d, timeouts), uses loopback only, and stops exactly the processes it started, by PID.
 set -euo pipefail
@@ -27,9 +33,13 @@ WARMUP=${WARMUP:-30}
 DURATION=${DURATION:-15}
 REPEAT=${REPEAT:-3}
 CONNS=${CONNS:-"100 1000"}
-SERVERS=${SERVERS:-"hub kestrel"}
+SERVERS=${SERVERS:-"hub kestrel node tornado"}
 HUB_PORT=${HUB_PORT:-18888}
 KESTREL_PORT=${KESTREL_PORT:-18889}
+NODE_PORT=${NODE_PORT:-18890}
+TORNADO_PORT=${TORNADO_PORT:-18891}
+TORNADO_PYTHON=${TORNADO_PYTHON:-/usr/bin/python3}
+NO_PLOT=${NO_PLOT:-0}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 NO_BUILD=${NO_BUILD:-0}
@@ -39,6 +49,9 @@ HUB_DLL="$ROOT/src/Hub.Host/bin/Release/net10.0/Hub.Host.dll"
 HUB_PEER_DLL="$BENCH_DIR/peers/hub/bin/Release/net10.0/HubPeer.dll"
 KESTREL_DLL="$BENCH_DIR/peers/kestrel/bin/Release/net10.0/KestrelPeer.dll"
 LOADGEN_DLL="$BENCH_DIR/loadgen/bin/Release/net10.0/LoadGen.dll"
+PLOT_DLL="$BENCH_DIR/plot/bin/Release/net10.0/HubBenchPlot.dll"
+NODE_PEER_DIR="$BENCH_DIR/peers/node"
+TORNADO_PEER="$BENCH_DIR/peers/tornado/server.py"
 
 # Which program plays "hub": host = src/Hub.Host (the http scenario), peer = bench/peers/hub (the WebSocket
 # scenarios set it while they run). NEED_* say what to build; FD_NEED is the most sockets a scenario opens at once.
@@ -51,7 +64,9 @@ FD_NEED=0
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS_DIR="$BENCH_DIR/results"
-RUN_DIR="$RESULTS_DIR/$STAMP"        # raw wrk outputs and server logs of this run
+RUN_DIR="$RESULTS_DIR/$STAMP"        # this run's reports, CSVs, plots, raw outputs and server logs
+PLOTS_DIR=${PLOTS_DIR-"$BENCH_DIR/plots"}
+SKIPPED=""                           # "server: reason" lines of peers left out (not installable)
 CLK_TCK=$(getconf CLK_TCK)
 
 # PIDs this script started and has not yet stopped; the EXIT trap stops whatever is left.
@@ -95,17 +110,72 @@ require_tools() {
     [[ $SERVER_CPU != "$LOAD_CPU" ]] || log "warning: server and load share core $SERVER_CPU; ratios still compare, absolute numbers do not"
 }
 
+# Installs Debian packages $@ with apt-get (sudo unless root); returns non-zero instead of dying, so a peer that
+# cannot be installed is skipped rather than failing the whole run.
+apt_install() {
+    local sudo=() p
+    ((EUID == 0)) || sudo=(sudo)
+    command -v apt-get >/dev/null || { log "apt-get not found"; return 1; }
+    log "installing $* (apt-get)"
+    # apt-get update only when the package lists do not know a package yet (a fresh machine has empty lists).
+    for p in "$@"; do
+        if ! apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+            "${sudo[@]}" apt-get update -qq || return 1
+            break
+        fi
+    done
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
 ensure_wrk() {
     command -v wrk >/dev/null && return
-    local sudo=()
-    ((EUID == 0)) || sudo=(sudo)
-    log "installing wrk (apt-get)"
-    # apt-get update only when the package lists do not know wrk yet (a fresh machine has empty lists).
-    if ! apt-cache policy wrk 2>/dev/null | grep -q 'Candidate: [0-9]'; then
-        "${sudo[@]}" apt-get update -qq
-    fi
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends wrk >/dev/null
+    apt_install wrk || true
     command -v wrk >/dev/null || die "wrk did not install"
+}
+
+# Leaves server $1 out of SERVERS, with reason $2 (logged and shown in the report).
+skip_server() {
+    log "warning: skipping $1: $2"
+    SKIPPED+="$1: $2"$'\n'
+    SERVERS=$(tr ' ' '\n' <<<"$SERVERS" | grep -vx "$1" | tr '\n' ' ' | sed 's/ *$//')
+}
+
+# Node + ws: node from the machine (apt's nodejs when missing), ws from npm at the version in package-lock.json.
+ensure_node_peer() {
+    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+        apt_install nodejs npm || true
+    fi
+    command -v node >/dev/null || { skip_server node "node not found and apt-get could not install nodejs"; return 0; }
+    node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 18 ? 0 : 1)' ||
+        { skip_server node "node $(node --version) is older than 18"; return 0; }
+    [[ -f $NODE_PEER_DIR/node_modules/ws/package.json ]] && return 0
+    command -v npm >/dev/null || { skip_server node "npm not found and apt-get could not install it"; return 0; }
+    log "installing the Node peer's packages (npm ci in bench/peers/node)"
+    (cd "$NODE_PEER_DIR" && npm ci --no-audit --no-fund --loglevel=error >&2) ||
+        { skip_server node "npm ci failed in $NODE_PEER_DIR"; return 0; }
+}
+
+tornado_importable() { "$TORNADO_PYTHON" -c 'import tornado' 2>/dev/null; }
+
+# Tornado from Debian's python3-tornado, imported by Debian's own python (TORNADO_PYTHON).
+ensure_tornado_peer() {
+    [[ -x $TORNADO_PYTHON ]] || apt_install python3 || true
+    [[ -x $TORNADO_PYTHON ]] || { skip_server tornado "$TORNADO_PYTHON not found"; return 0; }
+    tornado_importable && return 0
+    apt_install python3-tornado || true
+    tornado_importable ||
+        { skip_server tornado "$TORNADO_PYTHON cannot import tornado and apt-get could not install python3-tornado"; return 0; }
+}
+
+ensure_peers() {
+    local s
+    for s in $SERVERS; do
+        case $s in
+            node) ensure_node_peer ;;
+            tornado) ensure_tornado_peer ;;
+        esac
+    done
+    [[ -n $SERVERS ]] || die "no server left to measure"
 }
 
 raise_fd_limit() {
@@ -135,11 +205,17 @@ build() {
                  fi ;;
             kestrel) log "building the Kestrel peer (Release)"
                  dotnet build "$BENCH_DIR/peers/kestrel/KestrelPeer.csproj" -c Release -nologo -v quiet ;;
+            # node and tornado are scripts: nothing to build (ensure_peers installed what they need).
         esac
     done
     if ((NEED_LOADGEN)); then
         log "building the WebSocket load generator (Release)"
         dotnet build "$BENCH_DIR/loadgen/LoadGen.csproj" -c Release -nologo -v quiet
+    fi
+    if [[ $NO_PLOT != 1 ]]; then
+        log "building the plotter (Release)"
+        dotnet build "$BENCH_DIR/plot/HubBenchPlot.csproj" -c Release -nologo -v quiet ||
+            { log "warning: the plotter did not build; no charts this run"; NO_PLOT=1; }
     fi
 }
 
@@ -149,7 +225,9 @@ server_port() {
     case $1 in
         hub) echo "$HUB_PORT" ;;
         kestrel) echo "$KESTREL_PORT" ;;
-        *) die "unknown server '$1' (known: hub kestrel)" ;;
+        node) echo "$NODE_PORT" ;;
+        tornado) echo "$TORNADO_PORT" ;;
+        *) die "unknown server '$1' (known: hub kestrel node tornado)" ;;
     esac
 }
 
@@ -168,12 +246,17 @@ start_server() {
              fi ;;
         kestrel) [[ -f $KESTREL_DLL ]] || die "$KESTREL_DLL missing (build first)"
              cmd=(dotnet "$KESTREL_DLL" --port "$port") ;;
+        # One process, one JavaScript thread; libuv's pool (file system, DNS: unused here) shrunk to one thread.
+        node) cmd=(env UV_THREADPOOL_SIZE=1 node "$NODE_PEER_DIR/server.js" --port "$port") ;;
+        # One process, one IOLoop thread; unbuffered output so the log is complete when the peer is stopped.
+        tornado) cmd=(env PYTHONUNBUFFERED=1 "$TORNADO_PYTHON" "$TORNADO_PEER" --port "$port") ;;
     esac
     # Something else on the port would be measured instead of our server.
     [[ -z $(ss -Htln "( sport = :$port )") ]] || die "port $port is already in use"
 
     log "starting $name on 127.0.0.1:$port, pinned to core $SERVER_CPU"
-    # taskset execs the server, so $! is the server's own PID (the dotnet host runs the app in-process).
+    # taskset execs the server (and env execs it in turn), so $! is the server's own PID (the dotnet host runs the
+    # app in-process).
     # Appended: a server started again for a later scenario keeps the earlier log.
     taskset -c "$SERVER_CPU" "${cmd[@]}" >>"$RUN_DIR/$name.log" 2>&1 &
     SERVER_PID=$!
@@ -230,9 +313,23 @@ machine_json() {
     dotnet_version=$(dotnet --version)
     wrk_version=$(wrk_version)
     commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-    printf '{"nproc":%s,"cpu_model":%s,"kernel":%s,"dotnet_sdk":%s,"wrk":%s,"commit":%s,"loadavg_at_start":%s}' \
+    printf '{"nproc":%s,"cpu_model":%s,"kernel":%s,"dotnet_sdk":%s,"wrk":%s,"node":%s,"ws":%s,"tornado":%s,"commit":%s,"loadavg_at_start":%s}' \
         "$(nproc --all)" "$(json_string "$cpu")" "$(json_string "$kernel")" "$(json_string "$dotnet_version")" \
-        "$(json_string "$wrk_version")" "$(json_string "$commit")" "$(json_string "$LOADAVG_AT_START")"
+        "$(json_string "$wrk_version")" "$(json_string "$(node_version)")" "$(json_string "$(ws_version)")" \
+        "$(json_string "$(tornado_version)")" "$(json_string "$commit")" "$(json_string "$LOADAVG_AT_START")"
+}
+
+# Versions of the peers' runtimes ("none" when not used): node, ws, Debian python, tornado.
+node_version() { if [[ " $SERVERS " == *" node "* ]]; then node --version; else echo none; fi; }
+ws_version() {
+    if [[ " $SERVERS " == *" node "* ]]; then
+        node -p "require('$NODE_PEER_DIR/node_modules/ws/package.json').version" 2>/dev/null || echo unknown
+    else echo none; fi
+}
+tornado_version() {
+    if [[ " $SERVERS " == *" tornado "* ]]; then
+        "$TORNADO_PYTHON" -c 'import sys, tornado; print(tornado.version, "on Python", sys.version.split()[0])' 2>/dev/null || echo unknown
+    else echo none; fi
 }
 
 machine_md() {
@@ -241,8 +338,53 @@ machine_md() {
     printf -- '- date: %s\n- machine: %s cores (%s), kernel %s, .NET SDK %s, wrk %s\n- load average at start: %s\n' \
         "$STAMP" "$(nproc --all)" "$cpu" "$(uname -r)" "$(dotnet --version)" \
         "$(wrk_version)" "$LOADAVG_AT_START"
+    printf -- '- servers: %s (node %s, ws %s; tornado %s)\n' "$SERVERS" "$(node_version)" "$(ws_version)" "$(tornado_version)"
+    if [[ -n $SKIPPED ]]; then
+        printf -- '- **skipped** (could not be installed): %s\n' "$(awk 'NF { printf "%s%s", sep, $0; sep = "; " }' <<<"$SKIPPED")"
+    fi
     printf -- '- server on core %s, load on core %s; warm-up %s s, %s runs of %s s each\n' \
         "$SERVER_CPU" "$LOAD_CPU" "$WARMUP" "$REPEAT" "$DURATION"
+}
+
+# ---- CSV ------------------------------------------------------------------------------------------------------------
+
+# A scenario's TSV of runs ($1, column names $2) as CSV with a header line.
+runs_csv() {
+    tr ' ' ',' <<<"$2"
+    awk 'BEGIN { OFS = "," } { $1 = $1; print }' "$1"
+}
+
+SUMMARY_CSV_HEADER="scenario,point,server,metric,median,min,max,runs,ratio_first_over_server"
+
+# Summary rows of scenario $1 for metrics $4... from its TSV $2 (column names $3): one row per point (the TSV's second
+# column: connections, subscribers×messages, kind:N) and server, with the median, min, max, number of runs, and the
+# ratio first server / this server of the medians (empty for the first server itself).
+summary_csv_rows() {
+    local scenario=$1 tsv=$2 columns=$3 metric point server base med min max runs ratio
+    shift 3
+    read -r base _ <<<"$SERVERS"
+    for metric in "$@"; do
+        while read -r point; do
+            for server in $SERVERS; do
+                local values
+                values=$(awk -v s="$server" -v key="$point" -v col="$metric" -v names="$columns" '
+                    BEGIN { n = split(names, h, " "); for (i = 1; i <= n; i++) idx[h[i]] = i }
+                    $1 == s && $2 == key && $(idx[col]) ~ /^-?[0-9]/ { print $(idx[col]) }' "$tsv")
+                runs=$(grep -c . <<<"$values" || true)
+                ((runs > 0)) || continue
+                read -r med min max < <(stats <<<"$values")
+                ratio=""
+                if [[ $server != "$base" ]]; then
+                    ratio=$(awk -v s="$base" -v key="$point" -v col="$metric" -v names="$columns" '
+                        BEGIN { n = split(names, h, " "); for (i = 1; i <= n; i++) idx[h[i]] = i }
+                        $1 == s && $2 == key && $(idx[col]) ~ /^-?[0-9]/ { print $(idx[col]) }' "$tsv" | stats |
+                        awk -v b="$med" '{ if ($1 != "nan" && $1 > 0 && b > 0) printf "%.3f", $1 / b }')
+                fi
+                printf '%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$scenario" "$point" "$server" "$metric" "$med" "$min" "$max" \
+                    "$runs" "$ratio"
+            done
+        done < <(awk '!seen[$2]++ { print $2 }' "$tsv")
+    done
 }
 
 # ---- main -----------------------------------------------------------------------------------------------------------
@@ -251,25 +393,28 @@ main() {
     local scenarios=("$@") s dir
     local -A sourced=()
     ((${#scenarios[@]})) || scenarios=(http)
-    # Scenario "a-b" lives in bench/a/scenario.sh and defines a_b_scenario, a_b_report_md and a_b_report_json.
+    # Scenario "a-b" lives in bench/a/scenario.sh and defines a_b_scenario, a_b_report_md, a_b_report_json and
+    # a_b_report_csv (summary rows), writes its runs to $RUN_DIR/a-b.tsv and names their columns in A_B_COLUMNS.
     for s in "${scenarios[@]}"; do
         dir=${s%%-*}
-        [[ -f $BENCH_DIR/$dir/scenario.sh ]] || die "unknown scenario '$s' (known: http ws-echo ws-broadcast idle)"
+        [[ -f $BENCH_DIR/$dir/scenario.sh ]] || die "unknown scenario '$s' (known: http ws-echo ws-broadcast broadcast-10k idle)"
         if [[ -z ${sourced[$dir]:-} ]]; then
             # shellcheck source=/dev/null
             source "$BENCH_DIR/$dir/scenario.sh"
             sourced[$dir]=1
         fi
-        declare -F "${s//-/_}_scenario" >/dev/null || die "unknown scenario '$s' (known: http ws-echo ws-broadcast idle)"
+        declare -F "${s//-/_}_scenario" >/dev/null || die "unknown scenario '$s' (known: http ws-echo ws-broadcast broadcast-10k idle)"
         case $s in
             http) NEED_HUB_HOST=1; NEED_WRK=1 ;;
             ws-*) ws_requirements ;;
+            broadcast-10k) broadcast_10k_requirements ;;
             idle) idle_requirements ;;
         esac
     done
     for s in $SERVERS; do server_port "$s" >/dev/null; done
 
     require_tools
+    ensure_peers
     ((NEED_WRK)) && ensure_wrk
     raise_fd_limit
     mkdir -p "$RUN_DIR"
@@ -279,7 +424,7 @@ main() {
 
     for s in "${scenarios[@]}"; do "${s//-/_}_scenario"; done
 
-    local md="$RESULTS_DIR/$STAMP.md" json="$RESULTS_DIR/$STAMP.json"
+    local md="$RUN_DIR/report.md" json="$RUN_DIR/results.json" csv="$RUN_DIR/summary.csv" columns
     {
         printf '# Benchmark %s\n\n' "$STAMP"
         machine_md
@@ -287,8 +432,11 @@ main() {
     } >"$md"
     {
         printf '{"date":%s,"machine":%s,' "$(json_string "$STAMP")" "$(machine_json)"
-        printf '"settings":{"warmup_s":%s,"duration_s":%s,"repeat":%s,"server_cpu":%s,"load_cpu":%s},"scenarios":{' \
+        printf '"settings":{"warmup_s":%s,"duration_s":%s,"repeat":%s,"server_cpu":%s,"load_cpu":%s},' \
             "$WARMUP" "$DURATION" "$REPEAT" "$SERVER_CPU" "$LOAD_CPU"
+        printf '"servers":[%s],"skipped":{%s},"scenarios":{' \
+            "$(for s in $SERVERS; do printf '%s"%s"' "${sep:-}" "$s"; sep=,; done)" \
+            "$(awk -F': ' 'NF { printf "%s\"%s\":\"%s\"", sep, $1, $2; sep = "," }' <<<"$SKIPPED")"
         local first=1
         for s in "${scenarios[@]}"; do
             ((first)) || printf ','
@@ -298,8 +446,30 @@ main() {
         done
         printf '}}\n'
     } >"$json"
+    {
+        printf '%s\n' "$SUMMARY_CSV_HEADER"
+        for s in "${scenarios[@]}"; do "${s//-/_}_report_csv"; done
+    } >"$csv"
+    for s in "${scenarios[@]}"; do
+        columns="${s//-/_}"
+        columns="${columns^^}_COLUMNS"
+        runs_csv "$RUN_DIR/$s.tsv" "${!columns}" >"$RUN_DIR/$s.csv"
+    done
+    ln -sfn "$STAMP" "$RESULTS_DIR/latest"
+    plot "$json"
     cat "$md"
-    log "results: $md, $json (raw outputs and server logs in $RUN_DIR/)"
+    log "results in $RUN_DIR/: report.md, results.json, summary.csv, <scenario>.csv, raw outputs and server logs" \
+        "(also bench/results/latest)"
+}
+
+# Bar charts of results.json $1 (bench/plot), into RUN_DIR and copied to PLOTS_DIR. A failure costs the charts only.
+plot() {
+    [[ $NO_PLOT == 1 ]] && return 0
+    [[ -f $PLOT_DLL ]] || { log "warning: $PLOT_DLL missing (build first); no charts"; return 0; }
+    local copy=()
+    [[ -n $PLOTS_DIR ]] && copy=(--copy-to "$PLOTS_DIR")
+    dotnet "$PLOT_DLL" "$1" --out "$RUN_DIR" "${copy[@]+"${copy[@]}"}" >&2 ||
+        log "warning: the plotter failed; the results are complete without charts"
 }
 
 main "$@"

@@ -164,6 +164,11 @@ http_report_md() {
     printf -- '- wrk counts a request slower than 2 s as a timeout (in "errors") and leaves it out of the latencies.\n'
 }
 
+http_report_csv() {
+    summary_csv_rows http "$HTTP_TSV" "$HTTP_COLUMNS" rps p50_ms p99_ms socket_errors non_2xx server_cpu_pct wrk_cpu_pct \
+        rss_mid_kb
+}
+
 http_report_json() {
     local server conns first=1 base others rps_med rps_min rps_max
     printf '{"runs":['

@@ -7,7 +7,7 @@
 # forced: no GC, no trim) and reads VmRSS again (RSS_N). Reported: (RSS_N - RSS_0) / N in KiB per connection.
 #   ws    WebSockets to /ws, opening handshake done, then silence (server pings would be answered).
 #   http  keep-alive connections that sent one `GET /`, read the whole response and stay open.
-# A connection the server closes, or any byte it sends unasked, fails the run. Both servers' idle timeouts (130 s
+# A connection the server closes, or any byte it sends unasked, fails the run. Every server's idle timeouts (130 s
 # keep-alive, 120 s WebSocket ping) are longer than a run's steps take.
 
 # The load generator runner (ws_loadgen, ws_field, ws_require_result) and the report helpers live there.
@@ -133,7 +133,11 @@ idle_report_md() {
     printf -- '- RSS is the process'"'"'s resident memory (VmRSS): kernel socket buffers are not in it. Small N is dominated by\n'
     printf '  GC heap growth steps; read the largest N.\n'
     printf -- '- "others": core time not charged to the server or the load generator over the whole run.\n'
-    printf -- '- hub = bench/peers/hub (Hub.Core with exactly /, /ws and /chat); kestrel = bench/peers/kestrel.\n'
+    printf -- '- hub = bench/peers/hub (Hub.Core with exactly /, /ws and /chat); kestrel, node, tornado = bench/peers/<name>.\n'
+}
+
+idle_report_csv() {
+    summary_csv_rows idle "$IDLE_TSV" "$IDLE_COLUMNS" kb_per_conn rss_kb rss0_kb closed_early
 }
 
 idle_report_json() {

@@ -163,17 +163,24 @@ internal sealed class BroadcastBenchmark
         return errors == 0 ? 0 : 1;
     }
 
+    /// <summary>Longest wait for one probe's fan-out: 400 polls of 5 ms.</summary>
+    private const int MaxSettlePolls = 400;
+
     /// <summary>Probes until every connection has seen the latest one; returns the probe count, or -1 on timeout.</summary>
     private async Task<int> SettleAsync(BroadcastReceiver[] receivers)
     {
         var prober = receivers.First(r => r.PublisherId == 0).Client;
         var buffer = new byte[32];
         var deadline = Stopwatch.GetTimestamp() + (long)(_settleTimeout.TotalSeconds * Stopwatch.Frequency);
-        for (var probe = 1; Stopwatch.GetTimestamp() < deadline; probe++)
+        // Polls for a probe's fan-out, then probes again: a connection that joined the room late sees only later
+        // probes. The wait doubles from 50 ms up to 2 s per probe, because one probe's fan-out to 10,000 connections
+        // can take longer than 50 ms (a fixed 50 ms never settled on a busy machine: each probe was overtaken by the
+        // next before it had reached everyone).
+        var polls = 10;
+        for (var probe = 1; Stopwatch.GetTimestamp() < deadline; probe++, polls = Math.Min(polls * 2, MaxSettlePolls))
         {
             await prober.SendTextAsync(buffer.AsMemory(0, BroadcastMessage.WriteProbe(buffer, probe))).ConfigureAwait(false);
-            // Poll for up to 50 ms, then probe again: a connection that joined the room late sees only later probes.
-            for (var i = 0; i < 10; i++)
+            for (var i = 0; i < polls && Stopwatch.GetTimestamp() < deadline; i++)
             {
                 await Task.Delay(5).ConfigureAwait(false);
                 if (receivers.All(r => r.LastProbe >= probe)) return probe;

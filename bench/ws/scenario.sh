@@ -29,6 +29,17 @@ WS_ECHO_COLUMNS="server conns run rps p50_ms p99_ms errors server_cpu_pct loadge
 WS_BROADCAST_TSV=""
 WS_BROADCAST_COLUMNS="server size run deliveries_per_s p50_ms p99_ms lost out_of_order errors duration_s server_cpu_pct loadgen_cpu_pct rss_kb rss_peak_kb server_core_other_pct load_core_other_pct"
 
+# Raises FD_NEED for broadcast sizes $1 (SxM: S subscribers plus the publishers, plus headroom).
+ws_broadcast_fd_need() {
+    local size subs
+    for size in $1; do
+        [[ $size =~ ^[0-9]+x[0-9]+$ ]] || die "broadcast sizes are SUBSCRIBERSxMESSAGES, e.g. 1000x1000; got '$size'"
+        subs=${size%x*}
+        ((subs + WS_PUBLISHERS + 64 > FD_NEED)) && FD_NEED=$((subs + WS_PUBLISHERS + 64))
+    done
+    return 0
+}
+
 # Called by run.sh for each ws-* scenario before building: what to build and how many sockets to allow.
 ws_requirements() {
     case $WS_HUB in
@@ -37,14 +48,9 @@ ws_requirements() {
         *) die "WS_HUB must be peer or host, was '$WS_HUB'" ;;
     esac
     NEED_LOADGEN=1
-    local c size subs
+    local c
     for c in $WS_ECHO_CONNS; do ((c + 64 > FD_NEED)) && FD_NEED=$((c + 64)); done
-    for size in $WS_BROADCAST; do
-        [[ $size =~ ^[0-9]+x[0-9]+$ ]] || die "WS_BROADCAST entries are SUBSCRIBERSxMESSAGES, e.g. 1000x1000; got '$size'"
-        subs=${size%x*}
-        ((subs + WS_PUBLISHERS + 64 > FD_NEED)) && FD_NEED=$((subs + WS_PUBLISHERS + 64))
-    done
-    return 0
+    ws_broadcast_fd_need "$WS_BROADCAST"
 }
 
 ws_start_server() {
@@ -166,22 +172,29 @@ ws_echo_measure() {
 
 ws_broadcast_scenario() {
     WS_BROADCAST_TSV="$RUN_DIR/ws-broadcast.tsv"
-    : >"$WS_BROADCAST_TSV"
-    local server port size run i
+    ws_broadcast_sizes ws-broadcast "$WS_BROADCAST_TSV" "$WS_BROADCAST"
+}
+
+# Every server through every size: $1 = scenario name (prefix of the raw output files), $2 = TSV of runs (see
+# WS_BROADCAST_COLUMNS), $3 = sizes SxM. Shared with bench/broadcast (broadcast-10k).
+ws_broadcast_sizes() {
+    local scenario=$1 tsv=$2 sizes=$3 server port size run i warm
+    : >"$tsv"
     for server in $SERVERS; do
         port=$(server_port "$server")
         ws_start_server "$server"
         SERVER_NAME=$server
         ws_warmup_echo "$server" "$port"
-        for size in $WS_BROADCAST; do
+        for size in $sizes; do
             # The room's fan-out path is not on the echo path: unmeasured broadcast runs of the same size first.
             for ((i = 1; i <= WS_BROADCAST_WARMUP_RUNS; i++)); do
                 log "$server: broadcast warm-up $i/$WS_BROADCAST_WARMUP_RUNS ($size, not measured)"
-                ws_broadcast_run "$server" "$port" "$size" "$RUN_DIR/ws-broadcast-$server-$size-warmup$i.txt"
-                ((WS_RC == 0)) || log "warning: $server: broadcast warm-up failed (exit $WS_RC): $(grep -m3 '^error' "$RUN_DIR/ws-broadcast-$server-$size-warmup$i.txt" | tr '\n' ' ')"
+                warm="$RUN_DIR/$scenario-$server-$size-warmup$i.txt"
+                ws_broadcast_run "$server" "$port" "$size" "$warm"
+                ((WS_RC == 0)) || log "warning: $server: broadcast warm-up failed (exit $WS_RC): $(grep -m3 '^error' "$warm" | tr '\n' ' ')"
             done
             for ((run = 1; run <= REPEAT; run++)); do
-                ws_broadcast_measure "$server" "$port" "$size" "$run"
+                ws_broadcast_measure "$scenario" "$tsv" "$server" "$port" "$size" "$run"
             done
         done
         log "stopping $server (pid $SERVER_PID)"
@@ -199,11 +212,12 @@ ws_broadcast_run() {
     kill -0 "$SERVER_PID" 2>/dev/null || ws_server_died "$server"
 }
 
+# One measured run: $1 = scenario name, $2 = its TSV, then server, port, size SxM, run number.
 ws_broadcast_measure() {
-    local server=$1 port=$2 size=$3 run=$4 out k v
-    out="$RUN_DIR/ws-broadcast-$server-$size-run$run.txt"
+    local scenario=$1 tsv=$2 server=$3 port=$4 size=$5 run=$6 out k v
+    out="$RUN_DIR/$scenario-$server-$size-run$run.txt"
     ws_broadcast_run "$server" "$port" "$size" "$out"
-    ws_require_result "$out" "$server ws-broadcast $size run $run"
+    ws_require_result "$out" "$server $scenario $size run $run"
     {
         printf '%s %s %s' "$server" "$size" "$run"
         for k in deliveries_per_s p50_ms p99_ms lost out_of_order errors duration_s server_cpu_pct loadgen_cpu_pct \
@@ -212,8 +226,8 @@ ws_broadcast_measure() {
             printf ' %s' "${v:-nan}"
         done
         printf ' %s %s\n' "$WS_SERVER_OTHER" "$WS_LOAD_OTHER"
-    } >>"$WS_BROADCAST_TSV"
-    log "$server ws-broadcast $size run $run/$REPEAT: $(ws_field "$out" deliveries_per_s) deliveries/s in" \
+    } >>"$tsv"
+    log "$server $scenario $size run $run/$REPEAT: $(ws_field "$out" deliveries_per_s) deliveries/s in" \
         "$(ws_field "$out" duration_s) s, p99 $(ws_field "$out" p99_ms) ms, lost $(ws_field "$out" lost)," \
         "out of order $(ws_field "$out" out_of_order), server CPU $(ws_field "$out" server_cpu_pct) %," \
         "loadgen CPU $(ws_field "$out" loadgen_cpu_pct) %, others on the cores $WS_SERVER_OTHER % / $WS_LOAD_OTHER %"
@@ -290,6 +304,10 @@ ws_echo_report_md() {
     ws_notes_md
 }
 
+ws_echo_report_csv() {
+    summary_csv_rows ws-echo "$WS_ECHO_TSV" "$WS_ECHO_COLUMNS" rps p50_ms p99_ms errors server_cpu_pct loadgen_cpu_pct rss_kb
+}
+
 ws_echo_report_json() {
     local T=$WS_ECHO_TSV C=$WS_ECHO_COLUMNS server conns first=1 base others k
     printf '{"payload":%s,"runs":[' "$WS_PAYLOAD"
@@ -321,13 +339,21 @@ ws_echo_report_json() {
     printf ']}'
 }
 
-ws_broadcast_report_md() {
-    local T=$WS_BROADCAST_TSV C=$WS_BROADCAST_COLUMNS server size med min max base others other
-    printf '## ws-broadcast: fan-out on /chat, %s publisher(s), %s-byte messages, window %s (bench/loadgen)\n\n' \
-        "$WS_PUBLISHERS" "$WS_PAYLOAD" "$WS_WINDOW"
+ws_broadcast_report_md() { ws_broadcast_md ws-broadcast "$WS_BROADCAST_TSV" "$WS_BROADCAST"; }
+ws_broadcast_report_json() { ws_broadcast_json "$WS_BROADCAST_TSV" "$WS_BROADCAST"; }
+ws_broadcast_report_csv() {
+    summary_csv_rows ws-broadcast "$WS_BROADCAST_TSV" "$WS_BROADCAST_COLUMNS" deliveries_per_s p50_ms p99_ms lost \
+        out_of_order server_cpu_pct loadgen_cpu_pct rss_kb
+}
+
+# Markdown report of broadcast scenario $1 from TSV $2 over sizes $3 (shared with bench/broadcast).
+ws_broadcast_md() {
+    local name=$1 T=$2 sizes=$3 C=$WS_BROADCAST_COLUMNS server size med min max base others other
+    printf '## %s: fan-out on /chat, %s publisher(s), %s-byte messages, window %s (bench/loadgen)\n\n' \
+        "$name" "$WS_PUBLISHERS" "$WS_PAYLOAD" "$WS_WINDOW"
     printf '| server | subscribers × messages | deliveries/s median (min–max) | p50 ms | p99 ms | seconds | server CPU %% | loadgen CPU %% | RSS MiB | lost / out of order / errors | others on server/load core %%, max |\n'
     printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
-    for size in $WS_BROADCAST; do
+    for size in $sizes; do
         for server in $SERVERS; do
             read -r med min max < <(ws_column "$T" "$C" "$server" "$size" deliveries_per_s | stats)
             printf '| %s | %s | %.0f (%.0f–%.0f) | %.2f | %.2f | %.2f | %.0f | %.0f | %.0f | %s / %s / %s | %s / %s |\n' \
@@ -346,7 +372,7 @@ ws_broadcast_report_md() {
     read -r base others <<<"$SERVERS"
     if [[ -n ${others:-} ]]; then
         printf '\n| subscribers × messages | ratio | deliveries/s | p99 |\n|---:|---|---:|---:|\n'
-        for size in $WS_BROADCAST; do
+        for size in $sizes; do
             for other in $others; do
                 printf '| %s | %s/%s | %s | %s |\n' "${size/x/ × }" "$base" "$other" \
                     "$(ws_ratio "$(ws_median "$T" "$C" "$base" "$size" deliveries_per_s)" "$(ws_median "$T" "$C" "$other" "$size" deliveries_per_s)")" \
@@ -360,13 +386,14 @@ ws_broadcast_report_md() {
     ws_notes_md
 }
 
-ws_broadcast_report_json() {
-    local T=$WS_BROADCAST_TSV C=$WS_BROADCAST_COLUMNS server size first=1 base others k
+# JSON report of a broadcast scenario from TSV $1 over sizes $2 (shared with bench/broadcast).
+ws_broadcast_json() {
+    local T=$1 sizes=$2 C=$WS_BROADCAST_COLUMNS server size first=1 base others k
     printf '{"publishers":%s,"payload":%s,"window":%s,"runs":[' "$WS_PUBLISHERS" "$WS_PAYLOAD" "$WS_WINDOW"
     ws_runs_json "$T" "$C"
     printf '],"summary":['
     read -r base others <<<"$SERVERS"
-    for size in $WS_BROADCAST; do
+    for size in $sizes; do
         for server in $SERVERS; do
             ((first)) || printf ','
             first=0
