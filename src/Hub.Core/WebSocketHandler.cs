@@ -68,7 +68,7 @@ public abstract class WebSocketHandler : RequestHandler
 
     /// <summary>Routes a message told to the connection's actor to the hook it belongs to.</summary>
     internal Task DispatchActorMessageAsync(object message) =>
-        message is PresenceEvent presence ? OnPresenceAsync(presence) : OnActorMessageAsync(message);
+        message is PubSub.RoomNodeActor.ToHandler presence ? OnPresenceAsync(presence.Event) : OnActorMessageAsync(message);
 
     /// <summary>
     /// Accept the upgrade from this Origin? Default: hub.websocket.check-origin (same-host: the Origin's host must

@@ -155,8 +155,8 @@ internal sealed class RoomNodeActor : ReceiveActor
                 m.Outbox.Tell(envelope ??= new WsOutbound.Frame(RoomEnvelopes.Message(message), message.Room), ActorRefs.NoSender);
                 break;
             default:
-                m.Outbox.Tell(new RoomEvent(RoomEventKind.Message, message.Position,
-                    new WsMessage(message.Frame.IsText, message.Frame.PayloadToArray()), null), ActorRefs.NoSender);
+                m.Outbox.Tell(new ToFollower(new RoomEvent(RoomEventKind.Message, message.Position,
+                    new WsMessage(message.Frame.IsText, message.Frame.PayloadToArray()), null)), ActorRefs.NoSender);
                 break;
         }
     }
@@ -169,7 +169,7 @@ internal sealed class RoomNodeActor : ReceiveActor
                 m.Outbox.Tell(new WsOutbound.Frame(RoomEnvelopes.Reset(m.Room, position, reason)), ActorRefs.NoSender);
                 break;
             case DeliveryMode.Events:
-                m.Outbox.Tell(new RoomEvent(RoomEventKind.Reset, position, null, reason), ActorRefs.NoSender);
+                m.Outbox.Tell(new ToFollower(new RoomEvent(RoomEventKind.Reset, position, null, reason)), ActorRefs.NoSender);
                 break;
         }
         // Raw members see bare payloads: they have no positions, so there is nothing to tell them.
@@ -188,7 +188,7 @@ internal sealed class RoomNodeActor : ReceiveActor
                     m.Outbox.Tell(frame ??= new WsOutbound.Frame(RoomEnvelopes.Presence(c.Event)), ActorRefs.NoSender);
                     break;
                 case PresenceDelivery.Handler:
-                    m.Owner.Tell(c.Event, ActorRefs.NoSender);
+                    m.Owner.Tell(new ToHandler(c.Event), ActorRefs.NoSender);
                     break;
             }
         }
@@ -289,6 +289,12 @@ internal sealed class RoomNodeActor : ReceiveActor
         /// <summary>The last message this member got (or the head it joined at); null until the first acceptance.</summary>
         public RoomPosition? Position = j.Options.Since;
     }
+
+    /// <summary>A room event for a server-side follower (local only: followers live on this node).</summary>
+    public sealed record ToFollower(RoomEvent Event) : INoSerializationVerificationNeeded;
+
+    /// <summary>A presence event for a socket's <see cref="WebSocketHandler.OnPresenceAsync"/> (local only).</summary>
+    public sealed record ToHandler(PresenceEvent Event) : INoSerializationVerificationNeeded;
 
     /// <summary>Add a local member; replies <see cref="RoomJoinResult"/> once the owner accepted it.</summary>
     public sealed record Join(string Room, string Member, IActorRef Outbox, IActorRef Owner, DeliveryMode Mode, RoomJoinOptions Options)

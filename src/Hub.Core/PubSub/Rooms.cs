@@ -60,8 +60,9 @@ internal sealed class Rooms(ActorSystem system, RoomBackend backend) : IRooms
         public RoomFollowerActor(ChannelWriter<RoomEvent> writer)
         {
             RoomEvent? pendingReset = null;
-            Receive<RoomEvent>(e =>
+            Receive<RoomNodeActor.ToFollower>(f =>
             {
+                var e = f.Event;
                 // The reset goes first once there is room again, so the reader learns of the gap before the next message.
                 if (pendingReset is not null)
                 {
