@@ -104,7 +104,6 @@ public sealed class LocalRoomShardSpec(ITestOutputHelper output)
         var a = CreateTestProbe();
         Join(shard, "r", "m1", a);
         var (first, owner) = await AcceptedAsync(a);
-        Watch(owner);
 
         // The owner asks to be passivated; commands for its room follow right behind, before it is gone.
         shard.Tell(new LocalRoomShard.Passivate("r"), owner);
@@ -113,7 +112,6 @@ public sealed class LocalRoomShardSpec(ITestOutputHelper output)
         Publish(shard, "r", "kept");
         shard.Tell(new GetPresence("r"));
 
-        await ExpectTerminatedAsync(owner);
         var (second, next) = await AcceptedAsync(b);
         Assert.NotEqual(owner, next);
         Assert.NotEqual(first.Head.Epoch, second.Head.Epoch);
@@ -122,6 +120,8 @@ public sealed class LocalRoomShardSpec(ITestOutputHelper output)
         Assert.Equal((second.Head.Epoch, 1L), (message.Epoch, message.Offset));
         Assert.Equal(next, b.LastSender);
         Assert.Equal(["m2"], (await ExpectMsgAsync<PresenceList>()).Members.Select(m => m.Member));
+        Watch(owner);
+        await ExpectTerminatedAsync(owner);
     }
 
     [Fact]
