@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Akka.Actor;
 using Hub.Configuration;
 using Hub.Core.Tests.TestKit;
@@ -173,5 +174,70 @@ public sealed class LocalRoomShardSpec(ITestOutputHelper output)
         var (second, next) = await AcceptedAsync(node);
         Assert.NotEqual(owner, next);
         Assert.NotEqual(first.Head.Epoch, second.Head.Epoch);
+    }
+
+    private static string Frame(object message) =>
+        Encoding.UTF8.GetString(Assert.IsType<WsOutbound.Frame>(message).Prepared.PayloadToArray());
+
+    private static JsonElement Envelope(object message)
+    {
+        using var doc = JsonDocument.Parse(Frame(message));
+        return doc.RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task With_a_real_node_a_resuming_socket_gets_its_missed_messages_then_live_ones()
+    {
+        var shard = StartShard();
+        var node = Sys.ActorOf(Props.Create(() => new RoomNodeActor(shard)));
+        var first = CreateTestProbe();
+        node.Tell(new RoomNodeActor.Join("r", "m1", first.Ref, first.Ref, RoomNodeActor.DeliveryMode.Envelopes, new RoomJoinOptions()));
+        var head = (await ExpectMsgAsync<RoomJoinResult>()).Head;
+        Assert.Equal("joined", Envelope(await first.ExpectMsgAsync<WsOutbound.Frame>()).GetProperty("type").GetString());
+        for (var i = 1; i <= 3; i++) Publish(shard, "r", "m" + i);
+        for (var i = 1; i <= 3; i++) Assert.Equal(i, Envelope(await first.ExpectMsgAsync<WsOutbound.Frame>()).GetProperty("offset").GetInt64());
+
+        var second = CreateTestProbe();
+        node.Tell(new RoomNodeActor.Join("r", "m2", second.Ref, second.Ref, RoomNodeActor.DeliveryMode.Envelopes,
+            new RoomJoinOptions { Since = head with { Offset = 1 } }));
+        Assert.Equal(new RoomJoinResult(head with { Offset = 3 }, true, 2, null, "m2"), await ExpectMsgAsync<RoomJoinResult>());
+        Publish(shard, "r", "m4");
+        var joined = Envelope(await second.ExpectMsgAsync<WsOutbound.Frame>());
+        Assert.Equal(2, joined.GetProperty("missed").GetInt32());
+        foreach (var (offset, text) in new[] { (2L, "m2"), (3L, "m3"), (4L, "m4") })
+        {
+            var e = Envelope(await second.ExpectMsgAsync<WsOutbound.Frame>());
+            Assert.Equal((offset, text), (e.GetProperty("offset").GetInt64(), e.GetProperty("text").GetString()));
+        }
+        Assert.Equal(4, Envelope(await first.ExpectMsgAsync<WsOutbound.Frame>()).GetProperty("offset").GetInt64());
+    }
+
+    [Fact]
+    public async Task With_a_real_node_a_live_socket_learns_of_a_lost_owner_by_a_reset_and_continues_in_the_new_epoch()
+    {
+        var shard = StartShard();
+        var node = Sys.ActorOf(Props.Create(() => new RoomNodeActor(shard)));
+        var socket = CreateTestProbe();
+        node.Tell(new RoomNodeActor.Join("r", "m1", socket.Ref, socket.Ref, RoomNodeActor.DeliveryMode.Envelopes,
+            new RoomJoinOptions { SendJoined = false }));
+        var head = (await ExpectMsgAsync<RoomJoinResult>()).Head;
+        Publish(shard, "r", "before");
+        Assert.Equal(head.Epoch + ":1", Envelope(await socket.ExpectMsgAsync<WsOutbound.Frame>()).GetProperty("position").GetString());
+
+        var owner = await Sys.ActorSelection(shard.Path / "r-1").ResolveOne(TimeSpan.FromSeconds(5));
+        owner.Tell(HandOffRoom.Instance); // fails on a local system: the owner is stopped and its history lost
+
+        var reset = Envelope(await socket.ExpectMsgAsync<WsOutbound.Frame>());
+        Assert.Equal("reset", reset.GetProperty("type").GetString());
+        Assert.Equal("epoch-changed", reset.GetProperty("reason").GetString());
+        var epoch = reset.GetProperty("epoch").GetString()!;
+        Assert.NotEqual(head.Epoch, epoch);
+        Assert.Equal(0, reset.GetProperty("offset").GetInt64());
+
+        Publish(shard, "r", "after");
+        var next = Envelope(await socket.ExpectMsgAsync<WsOutbound.Frame>());
+        Assert.Equal((epoch + ":1", "after"), (next.GetProperty("position").GetString(), next.GetProperty("text").GetString()));
+        shard.Tell(new GetPresence("r"));
+        Assert.Equal(["m1"], (await ExpectMsgAsync<PresenceList>()).Members.Select(m => m.Member));
     }
 }
