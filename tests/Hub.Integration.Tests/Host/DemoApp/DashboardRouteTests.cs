@@ -127,7 +127,7 @@ public sealed class DashboardRouteTests
     }
 
     /// <summary>The next Server-Sent Event's name and data, skipping keep-alive comments.</summary>
-    private static async Task<(string? Name, string Data)> ReadEventAsync(StreamReader reader, CancellationToken cancellationToken)
+    internal static async Task<(string? Name, string Data)> ReadEventAsync(StreamReader reader, CancellationToken cancellationToken)
     {
         string? name = null;
         var data = new List<string>();
