@@ -23,7 +23,7 @@ public sealed class HostCommandLine
                                "Exit codes: 0 after a graceful stop (SIGINT/SIGTERM), 1 when the server cannot start, 2 for a bad command line.")
         {
             Port, Bind, Config, Set, ProxyUpstream, MaxBodySize, MaxHeaderSize, IdleTimeout, WsMaxMessageSize,
-            ClusterPort, Seed, PublicHost, MetricsPort,
+            ClusterPort, Seed, PublicHost, MetricsPort, Dashboard, DashboardToken,
         };
     }
 
@@ -131,6 +131,27 @@ public sealed class HostCommandLine
             int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : (int?)null),
     };
 
+    public Option<bool> Dashboard { get; } = new("--dashboard")
+    {
+        Description = "Serve the live dashboard at /dashboard (hub.host.dashboard.enabled); without a token only to " +
+                      "loopback clients",
+    };
+
+    public Option<string> DashboardToken { get; } = new("--dashboard-token")
+    {
+        Description = "Token /dashboard requires as ?token= or Authorization: Bearer (hub.host.dashboard.token); " +
+                      "implies --dashboard",
+        HelpName = "TOKEN",
+        Validators =
+        {
+            r =>
+            {
+                var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+                if (text.Length == 0 || text.Trim() != text) r.AddError("--dashboard-token must be non-empty, without surrounding whitespace");
+            },
+        },
+    };
+
     public Option<string> PublicHost { get; } = new("--public-host")
     {
         Description = "Host name other cluster nodes use to reach this one (default: --bind)",
@@ -163,6 +184,8 @@ public sealed class HostCommandLine
         Seeds = parse.GetValue(Seed) ?? [],
         PublicHost = parse.GetValue(PublicHost),
         MetricsPort = Given(parse, MetricsPort) ? parse.GetValue(MetricsPort) : null,
+        Dashboard = Given(parse, Dashboard) ? parse.GetValue(Dashboard) : null,
+        DashboardToken = parse.GetValue(DashboardToken),
     };
 
     /// <summary>One token parsed and range-checked; a bad one becomes a parse error naming the flag.</summary>

@@ -95,6 +95,12 @@ public static class HostConfiguration
             lines.Add("hub.host.metrics.prometheus.enabled = on");
             lines.Add($"hub.host.metrics.prometheus.port = {metrics}");
         }
+        if (o.Dashboard is { } dashboard) lines.Add($"hub.host.dashboard.enabled = {(dashboard ? "on" : "off")}");
+        if (o.DashboardToken is { } token)
+        {
+            lines.Add("hub.host.dashboard.enabled = on");
+            lines.Add($"hub.host.dashboard.token = {Quote(token)}");
+        }
         if (o.MaxHeaderSize is { } head)
         {
             lines.Add($"hub.http.max-request-line-size = {head}");

@@ -33,6 +33,12 @@ public sealed record HostOptions
     /// <summary>--metrics-port: enable the Prometheus scrape endpoint on this port (hub.host.metrics.prometheus).</summary>
     public int? MetricsPort { get; init; }
 
+    /// <summary>--dashboard: serve GET /dashboard (hub.host.dashboard.enabled); null leaves it to the configuration.</summary>
+    public bool? Dashboard { get; init; }
+
+    /// <summary>--dashboard-token: the token /dashboard requires (hub.host.dashboard.token); implies --dashboard.</summary>
+    public string? DashboardToken { get; init; }
+
     /// <summary>--ws-max-message-size: hub.websocket.max-message-size in bytes.</summary>
     public long? WsMaxMessageSize { get; init; }
 

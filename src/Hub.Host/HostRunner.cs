@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Akka.Actor;
 using Akka.Actor.Setup;
+using Hub.Host.Dashboard;
 using Hub.Host.DemoApp;
 using Hub.Host.Logging;
 using Hub.Host.Telemetry;
@@ -73,6 +74,7 @@ public static class HostRunner
     public static async Task<RunningHost> StartAsync(HostOptions options, string? hubConfPath = null)
     {
         var (config, settings) = HostConfiguration.Build(options, hubConfPath);
+        var dashboard = DashboardSettings.FromConfig(config);
         PortProbe.EnsureBindable(settings.Server);
         var (telemetry, systemConfig) = HostTelemetry.Start(config, settings);
 
@@ -91,7 +93,7 @@ public static class HostRunner
         try
         {
             var state = new ServerState();
-            var app = DemoApplication.Create(new DemoOptions { ProxyUpstream = options.ProxyUpstream }, system, state);
+            var app = DemoApplication.Create(new DemoOptions { ProxyUpstream = options.ProxyUpstream, Dashboard = dashboard }, system, state);
             var binding = await HubServer.StartAsync(system, app, settings).ConfigureAwait(false);
             state.Attach(binding);
             return new RunningHost(system, binding, state, telemetry);

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Hub.Host.Dashboard;
 
 namespace Hub.Host.DemoApp;
 
@@ -17,7 +18,8 @@ public static class DemoApplication
 
     /// <summary>
     /// Builds the application and starts its item store as the actor "item-store" under <paramref name="system"/>'s
-    /// user guardian (so call it once per ActorSystem).
+    /// user guardian (so call it once per ActorSystem). With the dashboard enabled it also starts the
+    /// <see cref="DashboardCollector"/> (stopped by CoordinatedShutdown) and maps /dashboard and /dashboard/feed.
     /// </summary>
     public static Application Create(DemoOptions options, ActorSystem system, ServerState state)
     {
@@ -25,21 +27,38 @@ public static class DemoApplication
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(state);
         var store = system.ActorOf(ItemStoreActor.Props(), "item-store");
-        return new Application(r => r
-            .Map<MainHandler>("/")
-            .Map<AsyncHandler>("/async")
-            .Map<ApiHandler>("/api")
-            .Map<StreamHandler>("/stream")
-            .Map<ItemsHandler>("/items", name: "items", store)
-            .Map<ItemHandler>("/items/{id}", name: "item", store)
-            .Map<ProxyHandler>("/proxy", name: null, options)
-            .Map<HealthHandler>("/health", null, state, system)
-            .Map<EchoSocket>("/ws")
-            .Map<ChatSocket>("/chat")
-            .Map<ChatEventsHandler>("/events")
-            .Map<PresenceHandler>("/presence/{room}")
-            .MapRoom("/rooms/{room}")
-            .Map<PageHandler>("/chat.html", null, WebRoot, "chat.html")
-            .Map<StaticFileHandler>("/static/{*path}", null, Path.Combine(WebRoot, "static"), "index.html"));
+        var dashboard = options.Dashboard.Enabled ? StartCollector(system, state) : null;
+        return new Application(r =>
+        {
+            r.Map<MainHandler>("/")
+             .Map<AsyncHandler>("/async")
+             .Map<ApiHandler>("/api")
+             .Map<StreamHandler>("/stream")
+             .Map<ItemsHandler>("/items", name: "items", store)
+             .Map<ItemHandler>("/items/{id}", name: "item", store)
+             .Map<ProxyHandler>("/proxy", name: null, options)
+             .Map<HealthHandler>("/health", null, state, system)
+             .Map<EchoSocket>("/ws")
+             .Map<ChatSocket>("/chat")
+             .Map<ChatEventsHandler>("/events")
+             .Map<PresenceHandler>("/presence/{room}")
+             .MapRoom("/rooms/{room}")
+             .Map<PageHandler>("/chat.html", null, WebRoot, "chat.html")
+             .Map<StaticFileHandler>("/static/{*path}", null, Path.Combine(WebRoot, "static"), "index.html");
+            if (dashboard is not null)
+                r.Map<DashboardPageHandler>("/dashboard", null, options.Dashboard, WebRoot)
+                 .Map<DashboardFeedHandler>("/dashboard/feed", null, options.Dashboard, dashboard);
+        });
+    }
+
+    private static DashboardCollector StartCollector(ActorSystem system, ServerState state)
+    {
+        var collector = new DashboardCollector(system, state.Binding);
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "stop-dashboard-collector", async () =>
+        {
+            await collector.DisposeAsync();
+            return Akka.Done.Instance;
+        });
+        return collector;
     }
 }
