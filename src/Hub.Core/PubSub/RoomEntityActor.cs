@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using Akka.Event;
 using Hub.Configuration;
 
 namespace Hub.PubSub;
@@ -65,6 +66,9 @@ internal sealed class RoomEntityActor : ReceiveActor, IWithUnboundedStash
         }
         Become(Active);
         UpdateIdleTimeout();
+        if (_sharded)
+            Context.GetLogger().Info("room {0}: owner started here, epoch {1} ({2})", _room, _history.Epoch,
+                snapshot is null ? "new" : $"handed over at offset {snapshot.Head}, {snapshot.Members.Count} members");
     }
 
     private void Active()
@@ -96,6 +100,7 @@ internal sealed class RoomEntityActor : ReceiveActor, IWithUnboundedStash
         });
         Receive<HandOffRoom>(_ =>
         {
+            Context.GetLogger().Info("room {0}: handing off at offset {1} with {2} members", _room, _history.Head, _members.Count);
             HandOver();
             Context.Stop(Self);
         });
@@ -104,14 +109,22 @@ internal sealed class RoomEntityActor : ReceiveActor, IWithUnboundedStash
     private void OnJoin(JoinRoom j)
     {
         var plan = _history.Resume(j.Since, NowMs);
-        var isNew = !_members.TryGetValue(j.Member, out var existing);
-        if (!isNew && !existing!.Node.Equals(j.Node)) RemoveMember(existing);
-        var entry = new RoomMemberEntry(new PresenceMember(j.Member, j.User, j.Node.Path.Address.ToString()), j.Node);
-        if (isNew || !existing!.Node.Equals(j.Node)) AddMember(entry);
+        // A member's node is named by its full address even when it is this owner's own node (a local ref's address
+        // has no host and port).
+        var nodeAddress = j.Node.Path.Address.HasLocalScope
+            ? ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString()
+            : j.Node.Path.Address.ToString();
+        var entry = new RoomMemberEntry(new PresenceMember(j.Member, j.User, nodeAddress), j.Node);
+        _members.TryGetValue(j.Member, out var existing);
+        var moved = existing is not null && !existing.Node.Equals(j.Node);
+        if (moved) RemoveMember(existing!);
+        // A retry or rejoin from the same node changes nothing others can see; a new or moved member is announced.
+        var announce = existing is null || moved;
+        if (announce) AddMember(entry);
         else _members[j.Member] = entry;
         // Before any later message: the node delivers the replay, then live messages.
         j.Node.Tell(new JoinAccepted(_room, j.Member, _history.HeadPosition, plan.Recovered, plan.Reason, plan.Messages), Self);
-        if (isNew) Announce(new PresenceEvent(_room, Joined: true, entry.Info));
+        if (announce) Announce(new PresenceEvent(_room, Joined: true, entry.Info));
         UpdateIdleTimeout();
     }
 

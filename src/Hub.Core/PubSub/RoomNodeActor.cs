@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Hub.Diagnostics;
 using Hub.WebSockets;
 
@@ -13,17 +14,24 @@ namespace Hub.PubSub;
 /// not follow it (owners moved, a message overtook another), or the owner's death, makes the member join again
 /// with <c>since</c> = that position, and the owner replays what is missing or says it is lost.</para>
 /// </summary>
-internal sealed class RoomNodeActor : ReceiveActor
+internal sealed class RoomNodeActor : ReceiveActor, IWithTimers
 {
     public const string Name = "hub-room-node";
 
     private static readonly TimeSpan SnapshotTtl = TimeSpan.FromSeconds(60);
+
+    /// <summary>A join the owner has not answered within this is sent again: in a cluster it can be lost when it
+    /// races the departure of the owner's node (the shard region still routes to the dead node for a moment).</summary>
+    private static readonly TimeSpan JoinRetry = TimeSpan.FromSeconds(1);
 
     private readonly IActorRef _owners;
     private readonly Dictionary<string, Dictionary<string, Member>> _rooms = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, List<Member>> _byOwner = new();
     private readonly Dictionary<IActorRef, int> _watchedEntities = new();
     private readonly Dictionary<string, (RoomSnapshot Snapshot, DateTime Expires)> _snapshots = new(StringComparer.Ordinal);
+    private readonly HashSet<Member> _pending = new(ReferenceEqualityComparer.Instance);
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public RoomNodeActor(IActorRef owners)
     {
@@ -48,6 +56,13 @@ internal sealed class RoomNodeActor : ReceiveActor
         {
             var snapshot = _snapshots.Remove(t.Room, out var entry) && entry.Expires >= DateTime.UtcNow ? entry.Snapshot : null;
             Sender.Tell(new SnapshotTaken(snapshot));
+        });
+        Receive<RetryJoins>(_ =>
+        {
+            var due = Environment.TickCount64 - (long)JoinRetry.TotalMilliseconds;
+            foreach (var m in _pending)
+                if (m.JoinSentAt <= due) SendJoin(m);
+            if (_pending.Count == 0) Timers.Cancel(RetryJoins.Instance);
         });
         Receive<GetLocalCounts>(_ =>
         {
@@ -79,12 +94,15 @@ internal sealed class RoomNodeActor : ReceiveActor
             Context.Watch(j.Owner);
         }
         owned.Add(member);
-        _owners.Tell(new JoinRoom(j.Room, j.Member, j.Options.User, Self, j.Options.Since));
+        SendJoin(member);
     }
 
     private void OnJoinAccepted(JoinAccepted a)
     {
-        if (Find(a.Room, a.Member) is not { } m) return;
+        // An active member already had this join answered: this is the answer to a retry, and the live messages
+        // since the first answer have been delivered.
+        if (Find(a.Room, a.Member) is not { Active: false } m) return;
+        _pending.Remove(m);
         if (m.Entity is null || !m.Entity.Equals(Sender))
         {
             UnwatchEntity(m.Entity);
@@ -202,6 +220,7 @@ internal sealed class RoomNodeActor : ReceiveActor
             return;
         }
         if (!_watchedEntities.Remove(t.ActorRef)) return;
+        Context.GetLogger().Info("room owner {0} stopped; its members join again", t.ActorRef.Path);
         // The room's owner stopped (handed off, passivated, or its node died): every member it held joins again
         // from its position; the next owner replays or reports the gap.
         foreach (var members in _rooms.Values)
@@ -216,11 +235,20 @@ internal sealed class RoomNodeActor : ReceiveActor
     private void Rejoin(Member m)
     {
         m.Active = false;
+        SendJoin(m);
+    }
+
+    /// <summary>Asks the owner to (re)admit <paramref name="m"/> from its position; repeated until answered.</summary>
+    private void SendJoin(Member m)
+    {
+        m.JoinSentAt = Environment.TickCount64;
         _owners.Tell(new JoinRoom(m.Room, m.Id, m.User, Self, m.Position));
+        if (_pending.Add(m) && _pending.Count == 1) Timers.StartPeriodicTimer(RetryJoins.Instance, RetryJoins.Instance, JoinRetry);
     }
 
     private void Remove(Member m, bool tellOwner)
     {
+        _pending.Remove(m);
         if (_rooms.TryGetValue(m.Room, out var members) && members.TryGetValue(m.Id, out var current) && ReferenceEquals(current, m))
         {
             members.Remove(m.Id);
@@ -285,9 +313,15 @@ internal sealed class RoomNodeActor : ReceiveActor
         public IActorRef? Asker = asker;
         public IActorRef? Entity;
         public bool Active;
+        public long JoinSentAt;
 
         /// <summary>The last message this member got (or the head it joined at); null until the first acceptance.</summary>
         public RoomPosition? Position = j.Options.Since;
+    }
+
+    private sealed class RetryJoins : INoSerializationVerificationNeeded
+    {
+        public static readonly RetryJoins Instance = new();
     }
 
     /// <summary>A room event for a server-side follower (local only: followers live on this node).</summary>

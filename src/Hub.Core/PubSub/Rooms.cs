@@ -66,9 +66,14 @@ internal sealed class Rooms(ActorSystem system, RoomBackend backend) : IRooms
                 // The reset goes first once there is room again, so the reader learns of the gap before the next message.
                 if (pendingReset is not null)
                 {
-                    if (!writer.TryWrite(pendingReset)) return;
+                    if (!writer.TryWrite(pendingReset))
+                    {
+                        pendingReset = pendingReset with { Position = e.Position };
+                        return;
+                    }
                     pendingReset = null;
                 }
+                // The reset names the last position dropped: the next message the reader gets follows it.
                 if (!writer.TryWrite(e)) pendingReset = new RoomEvent(RoomEventKind.Reset, e.Position, null, "overflow");
             });
         }

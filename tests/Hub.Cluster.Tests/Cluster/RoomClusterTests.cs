@@ -132,11 +132,11 @@ public sealed class RoomClusterTests
                 RoomFollower.AssertNoSilentGap(f.Events);
             }
             Assert.NotEqual(owner, await WaitForOwnerAsync(cluster, room));
-            // The new owner has the history that was handed over: a resume from m5 is recovered.
+            // The new owner has the history that was handed over: a resume from offset 5 is recovered, in the owner's order.
             await using var resumed = new RoomFollower(ClusterNodes.RoomsOf(cluster[survivors[0]]), room, new RoomPosition(epoch, 5));
             await resumed.WaitForTextsAsync(35, Wait);
             Assert.DoesNotContain(resumed.Events, e => e.Kind == RoomEventKind.Reset);
-            Assert.Equal(Enumerable.Range(6, 35).Select(i => $"m{i}"), resumed.Texts);
+            Assert.Equal(followers[0].Messages.Where(e => e.Position.Offset > 5).Select(e => e.Message!.Text), resumed.Texts.Take(35));
         }
         finally
         {
@@ -147,7 +147,7 @@ public sealed class RoomClusterTests
     [Fact]
     public async Task When_the_owner_crashes_members_learn_of_it_by_a_reset_and_broadcasts_among_survivors_continue()
     {
-        await using var cluster = await ClusterNodes.StartAsync(3);
+        await using var cluster = await ClusterNodes.StartAsync(3, "akka.loglevel = INFO\nakka.stdout-loglevel = INFO");
         var room = NewRoom();
         ClusterNodes.RoomsOf(cluster[0]).Publish(room, "first");
         var owner = await WaitForOwnerAsync(cluster, room);

@@ -30,8 +30,7 @@ public sealed class ClusterNodes : IAsyncDisposable
     {
         // Members of one cluster must share the system name.
         var name = "hub-rooms-" + Guid.NewGuid().ToString("N")[..8];
-        var config = ConfigurationFactory.ParseString((hocon ?? "") + """
-
+        var config = ConfigurationFactory.ParseString("""
                 akka.actor.provider = cluster
                 akka.actor.serialize-messages = on
                 akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
@@ -47,7 +46,8 @@ public sealed class ClusterNodes : IAsyncDisposable
                 }
                 hub.server { hostname = "127.0.0.1", port = 0 }
                 hub.rooms.backend = distributed
-                """)
+
+                """ + (hocon ?? ""))
             .WithFallback(HubSettings.DefaultConfig());
         var nodes = new List<ActorSystem>();
         try

@@ -269,7 +269,7 @@ public sealed class RoomEntityActorSpec(ITestOutputHelper output)
         Assert.Equal("still here", Text(await a.ExpectMsgAsync<RoomMessage>()));
     }
 
-    [Fact(Skip = "bug: RoomEntityActor.OnJoin announces only the leave of a member that joins again from another node (isNew is false), so presence watchers see it leave while GetPresence still lists it")]
+    [Fact]
     public async Task A_member_that_moves_to_another_node_is_announced_as_leaving_and_joining()
     {
         var entity = await StartAsync();
@@ -289,7 +289,7 @@ public sealed class RoomEntityActorSpec(ITestOutputHelper output)
         Assert.Equal(new PresenceEvent(Room, true, new PresenceMember("m1", null, NodeAddress(b))), joined.Event);
     }
 
-    [Fact(Skip = "bug: RoomEntityActor.OnJoin names a member's node by j.Node.Path.Address, the local-scope address (akka://name, no host:port) when the node actor lives on the owner's own system; remote nodes get host:port")]
+    [Fact]
     public async Task Presence_names_a_node_on_the_owners_own_system_by_its_full_address()
     {
         // Remoting on: presence must tell nodes apart, so a member held by the owner's own node carries host and port

@@ -187,7 +187,7 @@ public sealed class RoomNodeActorSpec(ITestOutputHelper output)
         var entity = CreateTestProbe();
         await JoinedAsync(s, entity, follower, RoomNodeActor.DeliveryMode.Events);
         entity.Send(s.Node, Msg(1, "hello"));
-        var e = await follower.Outbox.ExpectMsgAsync<RoomEvent>();
+        var e = (await follower.Outbox.ExpectMsgAsync<RoomNodeActor.ToFollower>()).Event;
         Assert.Equal(RoomEventKind.Message, e.Kind);
         Assert.Equal(new RoomPosition(E, 1), e.Position);
         Assert.True(e.Message!.IsText);
@@ -340,10 +340,10 @@ public sealed class RoomNodeActorSpec(ITestOutputHelper output)
         await s.Owners.ExpectMsgAsync<JoinRoom>();
         entity.Send(s.Node, Accepted("f1", 5, recovered: false, reason: "too-old", replay: [Msg(4), Msg(5)]));
 
-        var reset = await follower.Outbox.ExpectMsgAsync<RoomEvent>();
+        var reset = (await follower.Outbox.ExpectMsgAsync<RoomNodeActor.ToFollower>()).Event;
         Assert.Equal(new RoomEvent(RoomEventKind.Reset, new RoomPosition(E, 3), null, "too-old"), reset);
-        Assert.Equal(4, (await follower.Outbox.ExpectMsgAsync<RoomEvent>()).Position.Offset);
-        Assert.Equal(5, (await follower.Outbox.ExpectMsgAsync<RoomEvent>()).Position.Offset);
+        Assert.Equal(4, ((await follower.Outbox.ExpectMsgAsync<RoomNodeActor.ToFollower>()).Event).Position.Offset);
+        Assert.Equal(5, ((await follower.Outbox.ExpectMsgAsync<RoomNodeActor.ToFollower>()).Event).Position.Offset);
         Assert.Equal(new RoomJoinResult(new RoomPosition(E, 5), false, 0, "too-old", "f1"), await ExpectMsgAsync<RoomJoinResult>());
     }
 
@@ -425,7 +425,7 @@ public sealed class RoomNodeActorSpec(ITestOutputHelper output)
         Assert.Equal("join", frame.GetProperty("event").GetString());
         Assert.Equal("x9", frame.GetProperty("member").GetString());
         Assert.Equal("alice", frame.GetProperty("user").GetString());
-        Assert.Equal(e, await handler.Connection.ExpectMsgAsync<PresenceEvent>());
+        Assert.Equal(e, (await handler.Connection.ExpectMsgAsync<RoomNodeActor.ToHandler>()).Event);
         await handler.Outbox.ExpectNoMsgAsync(Quiet);
         await none.Outbox.ExpectNoMsgAsync(Quiet);
         await none.Connection.ExpectNoMsgAsync(Quiet);
