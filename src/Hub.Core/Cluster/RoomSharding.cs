@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using Akka.Configuration;
 using Hub.Configuration;
 using Hub.PubSub;
 
@@ -17,7 +18,13 @@ internal static class RoomSharding
     public static IActorRef Start(ActorSystem system, RoomSettings settings)
     {
         var sharding = ClusterSharding.Get(system);
-        var shardingSettings = ClusterShardingSettings.Create(system);
+        // A room owner leaves only on its own terms (hand-off, or passivation once empty and aged out): sharding's idle
+        // passivation (120 s without a message by default) would drop a quiet room's members and history.
+        var config = system.Settings.Config;
+        var shardingConfig = ConfigurationFactory.ParseString("passivate-idle-entity-after = off")
+            .WithFallback(config.GetConfig("akka.cluster.sharding"));
+        var shardingSettings = ClusterShardingSettings.Create(shardingConfig,
+            config.GetConfig(shardingConfig.GetString("coordinator-singleton")));
         return sharding.Start(TypeName,
             room => Props.Create(() => new RoomEntityActor(room, settings, true)),
             shardingSettings,

@@ -147,7 +147,7 @@ public sealed class RoomClusterTests
     [Fact]
     public async Task When_the_owner_crashes_members_learn_of_it_by_a_reset_and_broadcasts_among_survivors_continue()
     {
-        await using var cluster = await ClusterNodes.StartAsync(3, "akka.loglevel = INFO\nakka.stdout-loglevel = INFO");
+        await using var cluster = await ClusterNodes.StartAsync(3);
         var room = NewRoom();
         ClusterNodes.RoomsOf(cluster[0]).Publish(room, "first");
         var owner = await WaitForOwnerAsync(cluster, room);
