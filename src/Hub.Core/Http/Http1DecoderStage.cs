@@ -33,14 +33,16 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
     /// <summary>Where rejections are counted.</summary>
     public ListenerTelemetry Telemetry { get; }
 
-    /// <summary>Set by the WebSocket stage after a 101: from then on bytes pass through as <see cref="HttpInbound.Raw"/>.</summary>
+    /// <summary>Set by the WebSocket stage after a 101: from then on bytes pass through as <see cref="HttpInbound.Raw"/>.
+    /// Null: the materialization's <see cref="Server.ConnectionContext"/>'s, if it has one (else no switching).</summary>
     public WebSockets.ProtocolSwitch? Switch { get; }
     public Inlet<ByteString> In { get; } = new("Http1Decoder.in");
     public Outlet<HttpInbound> Out { get; } = new("Http1Decoder.out");
     public override FlowShape<ByteString, HttpInbound> Shape { get; }
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("Http1Decoder");
 
-    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
+        new Logic(this, Switch ?? inheritedAttributes.GetAttribute<Server.ConnectionContext>(null!)?.Switch);
 
     private sealed class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
     {
@@ -58,9 +60,12 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
         private bool _inBody;
         private bool _done;
 
-        public Logic(Http1DecoderStage stage) : base(stage.Shape)
+        private readonly WebSockets.ProtocolSwitch? _switch;
+
+        public Logic(Http1DecoderStage stage, WebSockets.ProtocolSwitch? protocolSwitch) : base(stage.Shape)
         {
             _stage = stage;
+            _switch = protocolSwitch;
             _reader = new Http1RequestReader(stage.Settings);
             _body = new Http1BodyReader(stage.Settings.MaxRequestBodySize, stage.Settings.BodyChunkSize,
                 stage.Settings.MaxRequestHeadersTotalSize);
@@ -81,7 +86,7 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
             TryEmit();
         }
 
-        private bool IsSwitched => _stage.Switch is { Switched: true };
+        private bool IsSwitched => _switch is { Switched: true };
 
         public void OnUpstreamFinish()
         {

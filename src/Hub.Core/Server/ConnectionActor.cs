@@ -138,7 +138,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithUnboundedStash
     protected override void PreStart()
     {
         HubMetrics.ConnectionOpened(webSocket: false, _telemetry.ServerPort);
-        _graph.Run(_tcp, Self, _signals, _telemetry);
+        _graph.Run(_tcp, Self, _signals);
     }
 
     /// <summary>

@@ -20,11 +20,13 @@ namespace Hub.Server;
 /// </summary>
 internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInbound, ConnectionOutbound>>
 {
-    private readonly IActorRef _connectionActor;
-    private readonly ConnectionSignals _signals;
+    private readonly IActorRef? _connectionActor;
+    private readonly ConnectionSignals? _signals;
     private readonly ListenerTelemetry _telemetry;
 
-    public ConnectionBridgeStage(IActorRef connectionActor, ConnectionSignals signals, ListenerTelemetry? telemetry = null)
+    /// <summary>Null <paramref name="connectionActor"/>/<paramref name="signals"/>: the materialization's
+    /// <see cref="ConnectionContext"/>'s (one blueprint for every connection).</summary>
+    public ConnectionBridgeStage(IActorRef? connectionActor, ConnectionSignals? signals, ListenerTelemetry? telemetry = null)
     {
         _connectionActor = connectionActor;
         _signals = signals;
@@ -37,7 +39,12 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
     public override FlowShape<ConnectionInbound, ConnectionOutbound> Shape { get; }
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("ConnectionBridge");
 
-    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes)
+    {
+        if (_connectionActor is not null && _signals is not null) return new Logic(this, _connectionActor, _signals);
+        var context = ConnectionContext.Of(inheritedAttributes, nameof(ConnectionBridgeStage));
+        return new Logic(this, _connectionActor ?? context.Actor, _signals ?? context.Signals);
+    }
 
     private sealed class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
     {
@@ -55,9 +62,14 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
         private long _queuedFrameBytes;
         private int _queuedFrames;
 
-        public Logic(ConnectionBridgeStage stage) : base(stage.Shape)
+        private readonly IActorRef _connectionActor;
+        private readonly ConnectionSignals _signals;
+
+        public Logic(ConnectionBridgeStage stage, IActorRef connectionActor, ConnectionSignals signals) : base(stage.Shape)
         {
             _stage = stage;
+            _connectionActor = connectionActor;
+            _signals = signals;
             SetHandler(stage.In, this);
             SetHandler(stage.Out, this);
         }
@@ -66,18 +78,18 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
         {
             SetKeepGoing(true);
             _self = GetStageActor(OnMessage);
-            _self.Watch(_stage._connectionActor);
-            _stage._connectionActor.Tell(new ConnectionProtocol.Attached(_self.Ref), _self.Ref);
+            _self.Watch(_connectionActor);
+            _connectionActor.Tell(new ConnectionProtocol.Attached(_self.Ref), _self.Ref);
             Pull(_stage.In);
         }
 
         public void OnPush() =>
-            _stage._connectionActor.Tell(new ConnectionProtocol.Inbound(Grab(_stage.In)), _self!.Ref);
+            _connectionActor.Tell(new ConnectionProtocol.Inbound(Grab(_stage.In)), _self!.Ref);
 
         public void OnUpstreamFinish()
         {
-            _stage._signals.PeerClosed();
-            _stage._connectionActor.Tell(ConnectionProtocol.InputClosed.Instance, _self!.Ref);
+            _signals.PeerClosed();
+            _connectionActor.Tell(ConnectionProtocol.InputClosed.Instance, _self!.Ref);
         }
 
         public void OnUpstreamFailure(Exception e) => FailStage(e);
@@ -88,7 +100,7 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
             if (_awaitingAcceptance is { } tcs)
             {
                 _awaitingAcceptance = null;
-                _stage._signals.FlushAccepted(tcs);
+                _signals.FlushAccepted(tcs);
             }
             TryPush();
         }
@@ -121,7 +133,7 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
                     return;
                 case CloseConnection close:
                     if (_ws is not null) Enqueue(new ConnectionProtocol.Outbound(new WsOutbound.Close(close.Code, close.Reason), null, false, false));
-                    else _stage._connectionActor.Tell(close, args.sender);
+                    else _connectionActor.Tell(close, args.sender);
                     return;
                 case ConnectionProtocol.Abort:
                     FailStage(new ConnectionClosedException());
@@ -170,7 +182,7 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
                     // The queued frames and the incoming one are lost with the connection.
                     HubMetrics.MessagesDropped(framesBefore + 1, OverflowPolicy.Close, _stage._telemetry.ServerPort);
                     _queue.AddFirst(new ConnectionProtocol.Outbound(new WsOutbound.Close(CloseCodes.PolicyViolation, "slow consumer"), null, false, false));
-                    _stage._connectionActor.Tell(ConnectionProtocol.SlowConsumer.Instance, _self!.Ref);
+                    _connectionActor.Tell(ConnectionProtocol.SlowConsumer.Instance, _self!.Ref);
                     _overflow = OverflowPolicy.DropOldest; // the close is decided; later frames just make room
                     // A consumer that does not read will not read our Close either: bound the wait, then abort.
                     if (!IsTimerActive(SlowConsumerTimer)) ScheduleOnce(SlowConsumerTimer, ws.CloseTimeout);
@@ -224,7 +236,7 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
                 }
                 if (next.Element is null)
                 {
-                    if (next.Accepted is { } done) _stage._signals.FlushAccepted(done);
+                    if (next.Accepted is { } done) _signals.FlushAccepted(done);
                 }
                 else
                 {
@@ -237,7 +249,7 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
                     if (_awaitingAcceptance is { } last)
                     {
                         _awaitingAcceptance = null;
-                        _stage._signals.FlushAccepted(last);
+                        _signals.FlushAccepted(last);
                     }
                     CompleteStage();
                     return;
@@ -252,8 +264,8 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
 
         public override void PostStop()
         {
-            _stage._signals.Terminate();
-            _stage._connectionActor.Tell(ConnectionProtocol.StreamTerminated.Instance, ActorRefs.NoSender);
+            _signals.Terminate();
+            _connectionActor.Tell(ConnectionProtocol.StreamTerminated.Instance, ActorRefs.NoSender);
             base.PostStop();
         }
     }

@@ -22,7 +22,8 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     private readonly HubSettings _settings;
     private readonly EndPoint _endpoint;
     private readonly TaskCompletionSource<EndPoint> _bound;
-    private readonly ConnectionGraph _graph;
+    private readonly IMaterializer _materializer;
+    private ConnectionGraph _graph = null!;
     private readonly DrainSignal _drain = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef _tcpListener = ActorRefs.Nobody;
@@ -42,7 +43,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
         _endpoint = endpoint;
         _bound = bound;
         // Streams are supervised under this listener: they cannot outlive the socket that accepted them anyway.
-        _graph = new ConnectionGraph(settings, Context.Materializer(namePrefix: "connection"));
+        _materializer = Context.Materializer(namePrefix: "connection");
         Binding();
     }
 
@@ -76,6 +77,8 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
             // Port 0 binds an ephemeral port: the tag carries the one actually bound.
             _telemetry = new ListenerTelemetry((b.LocalAddress as IPEndPoint)?.Port ?? 0,
                 AccessLog.For(Context.System, _settings.Http.AccessLog));
+            // The blueprint every connection runs, fused once its telemetry (the bound port) is known.
+            _graph = new ConnectionGraph(_settings, _materializer, _telemetry);
             _bound.TrySetResult(b.LocalAddress);
             Become(Accepting);
         });

@@ -21,18 +21,19 @@ namespace Hub.Server;
 /// </summary>
 internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteString>>
 {
-    private readonly IActorRef _connection;
-    private readonly IActorRef _owner;
+    private readonly IActorRef? _connection;
+    private readonly IActorRef? _owner;
     private readonly int _maxUnacked;
     private readonly TimeSpan _linger;
     private readonly ListenerTelemetry _telemetry;
 
-    /// <param name="connection">The Akka.IO connection actor.</param>
-    /// <param name="owner">Told <see cref="ConnectionProtocol.TransportStopped"/> when the socket is done.</param>
+    /// <param name="connection">The Akka.IO connection actor; null: the materialization's <see cref="ConnectionContext"/>'s.</param>
+    /// <param name="owner">Told <see cref="ConnectionProtocol.TransportStopped"/> when the socket is done; null: the
+    /// context's connection actor.</param>
     /// <param name="maxUnackedWriteBytes">The write window.</param>
     /// <param name="lingerTimeout">How long to wait for the peer's close after ours.</param>
     /// <param name="telemetry">Where bytes in and out are counted.</param>
-    public TcpTransportStage(IActorRef connection, IActorRef owner, int maxUnackedWriteBytes, TimeSpan lingerTimeout,
+    public TcpTransportStage(IActorRef? connection, IActorRef? owner, int maxUnackedWriteBytes, TimeSpan lingerTimeout,
         ListenerTelemetry? telemetry = null)
     {
         _telemetry = telemetry ?? ListenerTelemetry.Unbound;
@@ -48,7 +49,12 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
     public override FlowShape<ByteString, ByteString> Shape { get; }
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("TcpTransport");
 
-    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes)
+    {
+        if (_connection is not null && _owner is not null) return new Logic(this, _connection, _owner);
+        var context = ConnectionContext.Of(inheritedAttributes, nameof(TcpTransportStage));
+        return new Logic(this, _connection ?? context.Tcp, _owner ?? context.Actor);
+    }
 
     private sealed class WriteAck : Tcp.Event
     {
@@ -68,9 +74,14 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
         private bool _closing;
         private bool _closed;
 
-        public Logic(TcpTransportStage stage) : base(stage.Shape)
+        private readonly IActorRef _connection;
+        private readonly IActorRef _owner;
+
+        public Logic(TcpTransportStage stage, IActorRef connection, IActorRef owner) : base(stage.Shape)
         {
             _stage = stage;
+            _connection = connection;
+            _owner = owner;
             SetHandler(stage.In, this);
             SetHandler(stage.Out, this);
         }
@@ -80,10 +91,10 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
             // The stage outlives a finished downstream (lingering) and a finished upstream (pending writes).
             SetKeepGoing(true);
             _self = GetStageActor(OnMessage);
-            _self.Watch(_stage._connection);
+            _self.Watch(_connection);
             // keepOpenOnPeerClosed: a client that half-closes still gets its response (RFC 9112 §9.6).
             // useResumeWriting off: Hub never sends a second write before the Ack, so NACKs cannot happen.
-            _stage._connection.Tell(new Tcp.Register(_self.Ref, keepOpenOnPeerClosed: true, useResumeWriting: false), _self.Ref);
+            _connection.Tell(new Tcp.Register(_self.Ref, keepOpenOnPeerClosed: true, useResumeWriting: false), _self.Ref);
             Pull(_stage.In);
         }
 
@@ -177,13 +188,13 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
 
                 case Tcp.ErrorClosed error:
                     _closed = true;
-                    _stage._owner.Tell(new ConnectionProtocol.TransportFailed(error.Cause ?? "socket error"), ActorRefs.NoSender);
+                    _owner.Tell(new ConnectionProtocol.TransportFailed(error.Cause ?? "socket error"), ActorRefs.NoSender);
                     Finish();
                     return;
 
                 case Tcp.CommandFailed failed:
                     _closed = true;
-                    _stage._owner.Tell(new ConnectionProtocol.TransportFailed(
+                    _owner.Tell(new ConnectionProtocol.TransportFailed(
                         $"{failed.Cmd.GetType().Name} failed: {(failed.Cause.HasValue ? failed.Cause.Value.Message : "no cause given")}"), ActorRefs.NoSender);
                     Abort();
                     FailStage(new IOException($"TCP command failed: {failed.Cmd.GetType().Name}", failed.Cause.GetOrElse(null!)));
@@ -212,7 +223,7 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
         {
             _inFlight = data.Count;
             HubMetrics.Sent(data.Count, _stage._telemetry.ServerPort);
-            _stage._connection.Tell(Tcp.Write.Create(data, WriteAck.Instance), _self!.Ref);
+            _connection.Tell(Tcp.Write.Create(data, WriteAck.Instance), _self!.Ref);
         }
 
         private void PullIfRoom()
@@ -224,7 +235,7 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
         private void ResumeReading()
         {
             _reading = true;
-            _stage._connection.Tell(Tcp.ResumeReading.Instance, _self!.Ref);
+            _connection.Tell(Tcp.ResumeReading.Instance, _self!.Ref);
         }
 
         private void BeginClose()
@@ -234,11 +245,11 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
             if (!IsClosed(_stage.Out)) Complete(_stage.Out);
             if (_peerClosed)
             {
-                _stage._connection.Tell(Tcp.Close.Instance, _self!.Ref);
+                _connection.Tell(Tcp.Close.Instance, _self!.Ref);
                 return;
             }
             // Half-close, then drain until the peer's FIN (ConfirmedClosed) or the linger deadline.
-            _stage._connection.Tell(Tcp.ConfirmedClose.Instance, _self!.Ref);
+            _connection.Tell(Tcp.ConfirmedClose.Instance, _self!.Ref);
             if (!_reading) ResumeReading();
             ScheduleOnce(LingerTimer, _stage._linger);
         }
@@ -247,7 +258,7 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
         {
             if (_closed) return;
             _closed = true;
-            _stage._connection.Tell(Tcp.Abort.Instance, _self?.Ref ?? ActorRefs.NoSender);
+            _connection.Tell(Tcp.Abort.Instance, _self?.Ref ?? ActorRefs.NoSender);
         }
 
         private void Finish()
@@ -260,7 +271,7 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
         {
             // A stage that stops for any other reason (failure, cancellation) must not leave the socket open.
             if (!_closed) Abort();
-            _stage._owner.Tell(ConnectionProtocol.TransportStopped.Instance, ActorRefs.NoSender);
+            _owner.Tell(ConnectionProtocol.TransportStopped.Instance, ActorRefs.NoSender);
             base.PostStop();
         }
     }

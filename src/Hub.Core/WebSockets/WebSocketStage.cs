@@ -18,10 +18,11 @@ namespace Hub.WebSockets;
 /// </summary>
 internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, ConnectionInbound, ConnectionOutbound, HttpOutbound>>
 {
-    private readonly ProtocolSwitch _switch;
+    private readonly ProtocolSwitch? _switch;
     private readonly ListenerTelemetry _telemetry;
 
-    public WebSocketStage(ProtocolSwitch protocolSwitch, ListenerTelemetry? telemetry = null)
+    /// <summary>Null <paramref name="protocolSwitch"/>: the materialization's <see cref="Server.ConnectionContext"/>'s.</summary>
+    public WebSocketStage(ProtocolSwitch? protocolSwitch, ListenerTelemetry? telemetry = null)
     {
         _switch = protocolSwitch;
         _telemetry = telemetry ?? ListenerTelemetry.Unbound;
@@ -35,7 +36,8 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
     public override BidiShape<HttpInbound, ConnectionInbound, ConnectionOutbound, HttpOutbound> Shape { get; }
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("WebSocket");
 
-    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
+        new Logic(this, _switch ?? Server.ConnectionContext.Of(inheritedAttributes, nameof(WebSocketStage)).Switch);
 
     private sealed class Logic : TimerGraphStageLogic
     {
@@ -67,9 +69,12 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
         private bool _awaitingPong;
         private bool _deliverThenStop;
 
-        public Logic(WebSocketStage stage) : base(stage.Shape)
+        private readonly ProtocolSwitch _switch;
+
+        public Logic(WebSocketStage stage, ProtocolSwitch protocolSwitch) : base(stage.Shape)
         {
             _stage = stage;
+            _switch = protocolSwitch;
             SetHandler(stage.InFromHttp, onPush: OnPushFromHttp, onUpstreamFinish: OnHttpFinished, onUpstreamFailure: FailStage);
             SetHandler(stage.OutToBridge, onPull: OnPullFromBridge, onDownstreamFinish: OnCancelled);
             SetHandler(stage.InFromBridge, onPush: OnPushFromBridge, onUpstreamFinish: OnBridgeFinished, onUpstreamFailure: FailStage);
@@ -253,7 +258,7 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
                     _reader = new MessageReader(accept.Options.Settings.MaxMessageSize, accept.Options.Settings.MaxFragments, _inflater);
                     _webSocket = true;
                     // The HTTP decoder passes raw bytes from its next pull on.
-                    _stage._switch.Switch();
+                    _switch.Switch();
                     Push(_stage.OutToHttp, accept.Response);
                     SchedulePing();
                     return;
