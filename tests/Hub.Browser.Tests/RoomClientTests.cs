@@ -225,6 +225,34 @@ public sealed class RoomClientTests(ChromiumFixture chromium)
         });
 
     [Fact]
+    public Task A_resume_past_the_retained_history_is_too_old() =>
+        BrowserSession.RunAsync(chromium.Browser, nameof(A_resume_past_the_retained_history_is_too_old), async session =>
+        {
+            var host = await session.StartHostAsync(overrides: "hub.rooms.history.max-messages=2");
+            var room = ClientDemoPage.NewRoomPath();
+            var page = await ClientDemoPage.OpenAsync(session, host);
+            await ClientDemoPage.ConnectAsync(page, "a", room);
+            await ClientDemoPage.WaitForAsync(page, "a", "joined");
+            for (var i = 1; i <= 5; i++) await ClientDemoPage.PublishAsync(page, "a", $"m{i}");
+            var epoch = (await ClientDemoPage.NextAsync(page, "a", "message", 5)).Epoch;
+
+            // Messages 4 and 5 are retained: a resume from 3 gets them, one from 1 would miss 2 and 3.
+            await ClientDemoPage.ConnectAsync(page, "recent", room, new { since = $"{epoch}:3" });
+            var recovered = await ClientDemoPage.NextAsync(page, "recent", "recovered");
+            Assert.Equal(2L, recovered.Missed);
+            await ClientDemoPage.WaitForAsync(page, "recent", "message", 2);
+            Assert.Equal(["m4", "m5"], (await ClientDemoPage.EventsAsync(page, "recent", "message")).Select(m => m.Text));
+
+            await ClientDemoPage.ConnectAsync(page, "late", room, new { since = $"{epoch}:1" });
+            var tooOld = await ClientDemoPage.NextAsync(page, "late", "notRecovered");
+            Assert.Equal(("joined", "too-old", $"{epoch}:5"), (tooOld.Cause, tooOld.Reason, tooOld.Position));
+            await ClientDemoPage.PublishAsync(page, "a", "m6");
+            var live = await ClientDemoPage.NextAsync(page, "late", "message");
+            Assert.Equal(("m6", 6L), (live.Text, live.Offset!.Value));
+            Assert.Single(await ClientDemoPage.EventsAsync(page, "late", "message"));
+        });
+
+    [Fact]
     public Task After_a_server_restart_the_client_reconnects_by_itself_and_reports_the_lost_history() =>
         BrowserSession.RunAsync(chromium.Browser, nameof(After_a_server_restart_the_client_reconnects_by_itself_and_reports_the_lost_history), async session =>
         {
