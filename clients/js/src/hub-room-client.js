@@ -148,8 +148,9 @@ export class HubRoomClient extends Emitter {
    * Publishes a text message to the room: `{"type":"publish","text":…}` under hub.v1, the bare text otherwise.
    * Until the connection has joined the room (disconnected, connecting, or open before `joined`) the text is
    * queued (up to `maxQueued`) and sent, in order, right after the next `joined` — so it is published after this
-   * client's own position and comes back to it as a `message`. Delivery is at most once: a queued or sent
-   * message can be lost with the connection.
+   * client's own position and comes back to it as a `message`. (Without a subprotocol, a connection that does not
+   * resume gets no `joined`: it counts as joined once open.) Delivery is at most once: a queued or sent message can
+   * be lost with the connection.
    * @param {string} text
    * @returns {boolean} true if sent now, false if queued
    * @throws {HubClientError} `closed` after close(); `disconnected` when maxQueued is 0; `queue-full`
@@ -237,6 +238,10 @@ export class HubRoomClient extends Emitter {
     if (protocol === HUB_V1 && this.#keepalive.intervalMs > 0) {
       this.#pingTimer = setInterval(() => this.#ping(), this.#keepalive.intervalMs);
     }
+    // The server sends `joined` only under hub.v1 or when resuming (docs/rooms-protocol.md): a plain client that
+    // does not resume gets message frames only, so waiting for `joined` would keep its publishes queued forever.
+    // The server handles frames that arrive before its join completed after it, so sending now keeps the order.
+    if (protocol !== HUB_V1 && this.#connectionSince === null) this.#flushQueue();
   }
 
   #ping() {
@@ -322,6 +327,11 @@ export class HubRoomClient extends Emitter {
       });
     }
     if (this.#socket === null || this.#joined) return; // a listener closed the client, or a repeated joined
+    this.#flushQueue();
+  }
+
+  /** The connection has joined the room: queued publishes go out, in order, and later ones go straight out. */
+  #flushQueue() {
     this.#joined = true;
     const queued = this.#queue;
     this.#queue = [];

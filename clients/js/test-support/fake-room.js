@@ -49,7 +49,8 @@ export class FakeRoom {
         joined.missed = replay.length;
       }
     }
-    socket.receive(joined);
+    // Like the server: `joined` goes to hub.v1 clients and to resuming ones; a plain first join gets messages only.
+    if (socket.protocol === 'hub.v1' || since !== null) socket.receive(joined);
     for (const m of replay) socket.receive(this.#frame(m));
     this.members.add(socket);
     const stashed = stash;

@@ -18,11 +18,30 @@ describe('publish', () => {
 
   test('sends the bare text when no subprotocol was selected', (t) => {
     const h = startClient(t, { protocols: [] });
-    h.fake.last.accept('').receive(joined);
-    h.client.publish('{"type":"publish"} is just text here');
+    // The server sends no `joined` to a plain client that does not resume: the socket is usable once open.
+    h.fake.last.accept('');
+    assert.equal(h.client.publish('{"type":"publish"} is just text here'), true);
     assert.deepEqual(h.fake.last.sent, ['{"type":"publish"} is just text here']);
     assert.deepEqual(h.fake.last.protocols, []);
     assert.equal(h.client.protocol, '');
+  });
+
+  test('without a subprotocol, publishes queued before the open go out at the open', (t) => {
+    const room = new FakeRoom('chat');
+    const h = startClient(t, { protocols: [] });
+    h.client.publish('early');
+    room.accept(h.fake.last);
+    assert.deepEqual(h.fake.last.sent, ['early']);
+    assert.deepEqual(h.of('message').map((m) => `${m.position}=${m.text}`), ['e1:1=early']);
+  });
+
+  test('without a subprotocol, a resuming connection still waits for joined (its replay comes first)', (t) => {
+    const h = startClient(t, { protocols: [], since: 'k7:0' });
+    h.fake.last.accept('');
+    assert.equal(h.client.publish('after the replay'), false);
+    assert.deepEqual(h.fake.last.sent, []);
+    h.fake.last.receive(joined);
+    assert.deepEqual(h.fake.last.sent, ['after the replay']);
   });
 
   test('queues until a connection has joined, then sends in order', (t) => {
