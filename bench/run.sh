@@ -4,7 +4,7 @@
 # and the Hub/peer ratios. Writes bench/results/<timestamp>/ (report.md, results.json, summary.csv, one CSV of runs
 # per scenario, plots) and copies the plots to bench/plots/. See bench/README.md.
 #
-#   bench/run.sh [scenario...]        scenarios: http (default), ws-echo, ws-broadcast, broadcast-10k, idle
+#   bench/run.sh [scenario...]        scenarios: http (default), ws-echo, ws-broadcast, broadcast-10k, idle, cluster
 #
 # Environment (defaults in brackets):
 #   WARMUP [30]        seconds of load before measuring each server (tiered JIT on one core needs ~25 s)
@@ -21,7 +21,9 @@
 #   NO_BUILD [0]       1 = use the existing Release builds
 #   STARTUP_TIMEOUT [60]  seconds a server gets to answer its first request
 #   The WebSocket scenarios add WS_* settings: see bench/ws/scenario.sh and bench/README.md; idle adds IDLE_*
-#   settings (bench/idle/scenario.sh), broadcast-10k BROADCAST_10K_* settings (bench/broadcast/scenario.sh).
+#   settings (bench/idle/scenario.sh), broadcast-10k BROADCAST_10K_* settings (bench/broadcast/scenario.sh), cluster
+#   CLUSTER_* settings (bench/cluster/scenario.sh: Hub.Host on one node vs 3 nodes, and fail-over time; it measures
+#   Hub only, so SERVERS defaults to "hub" when cluster is the only scenario).
 #
 # Every run is bounded (wrk -d, timeouts), uses loopback only, and stops exactly the processes it started, by PID.
 set -euo pipefail
@@ -33,6 +35,7 @@ WARMUP=${WARMUP:-30}
 DURATION=${DURATION:-15}
 REPEAT=${REPEAT:-3}
 CONNS=${CONNS:-"100 1000"}
+SERVERS_GIVEN=${SERVERS:+1}
 SERVERS=${SERVERS:-"hub kestrel node tornado"}
 HUB_PORT=${HUB_PORT:-18888}
 KESTREL_PORT=${KESTREL_PORT:-18889}
@@ -59,6 +62,7 @@ HUB_VARIANT=host
 NEED_HUB_HOST=0
 NEED_HUB_PEER=0
 NEED_LOADGEN=0
+NEED_FAILOVER=0
 NEED_WRK=0
 FD_NEED=0
 
@@ -211,6 +215,10 @@ build() {
     if ((NEED_LOADGEN)); then
         log "building the WebSocket load generator (Release)"
         dotnet build "$BENCH_DIR/loadgen/LoadGen.csproj" -c Release -nologo -v quiet
+    fi
+    if ((NEED_FAILOVER)); then
+        log "building the fail-over tool (Release)"
+        dotnet build "$BENCH_DIR/failover/Failover.csproj" -c Release -nologo -v quiet
     fi
     if [[ $NO_PLOT != 1 ]]; then
         log "building the plotter (Release)"
@@ -393,22 +401,25 @@ main() {
     local scenarios=("$@") s dir
     local -A sourced=()
     ((${#scenarios[@]})) || scenarios=(http)
+    # The cluster scenario measures Hub alone: no peers to install or build unless SERVERS asks for them.
+    [[ -z $SERVERS_GIVEN && " ${scenarios[*]} " == " cluster " ]] && SERVERS=hub
     # Scenario "a-b" lives in bench/a/scenario.sh and defines a_b_scenario, a_b_report_md, a_b_report_json and
     # a_b_report_csv (summary rows), writes its runs to $RUN_DIR/a-b.tsv and names their columns in A_B_COLUMNS.
     for s in "${scenarios[@]}"; do
         dir=${s%%-*}
-        [[ -f $BENCH_DIR/$dir/scenario.sh ]] || die "unknown scenario '$s' (known: http ws-echo ws-broadcast broadcast-10k idle)"
+        [[ -f $BENCH_DIR/$dir/scenario.sh ]] || die "unknown scenario '$s' (known: http ws-echo ws-broadcast broadcast-10k idle cluster)"
         if [[ -z ${sourced[$dir]:-} ]]; then
             # shellcheck source=/dev/null
             source "$BENCH_DIR/$dir/scenario.sh"
             sourced[$dir]=1
         fi
-        declare -F "${s//-/_}_scenario" >/dev/null || die "unknown scenario '$s' (known: http ws-echo ws-broadcast broadcast-10k idle)"
+        declare -F "${s//-/_}_scenario" >/dev/null || die "unknown scenario '$s' (known: http ws-echo ws-broadcast broadcast-10k idle cluster)"
         case $s in
             http) NEED_HUB_HOST=1; NEED_WRK=1 ;;
             ws-*) ws_requirements ;;
             broadcast-10k) broadcast_10k_requirements ;;
             idle) idle_requirements ;;
+            cluster) cluster_requirements ;;
         esac
     done
     for s in $SERVERS; do server_port "$s" >/dev/null; done

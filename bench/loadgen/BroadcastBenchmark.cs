@@ -13,13 +13,16 @@ namespace LoadGen;
 ///   takes them, with at most --window of its own messages not yet back on its own connection;</item>
 /// <item>wait until every connection has all messages of every publisher (bounded by --timeout).</item>
 /// </list>
+/// With several --url values (comma-separated; e.g. the nodes of a cluster) the subscribers are spread over them
+/// round-robin and the publishers connect to the first. Hub's JSON room envelopes (Hub.Host's /chat) are unwrapped
+/// (<see cref="RoomEnvelope"/>).
 /// Reports subscriber deliveries/s = subscribers × publishers × messages / (first send → last subscriber delivery),
 /// publish-to-receive latency p50/p99 over subscriber deliveries, and lost and out-of-order messages over all
 /// connections (must be 0; any is an error).
 /// </summary>
 internal sealed class BroadcastBenchmark
 {
-    private readonly WsEndpoint _endpoint;
+    private readonly WsEndpoint[] _endpoints;
     private readonly int _subscribers;
     private readonly int _publishers;
     private readonly int _messages;
@@ -39,7 +42,8 @@ internal sealed class BroadcastBenchmark
 
     public BroadcastBenchmark(Arguments args)
     {
-        _endpoint = WsEndpoint.Parse(args.String("url"));
+        _endpoints = args.String("url").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(u => WsEndpoint.Parse(u)).ToArray();
         _subscribers = args.Int("subscribers", 1000, 1, 100_000);
         _messages = args.Int("messages", 1000, 1, 10_000_000);
         _publishers = args.Int("publishers", 1, 1, 1000);
@@ -53,12 +57,11 @@ internal sealed class BroadcastBenchmark
 
     public async Task<int> RunAsync(TextWriter log)
     {
-        var subscribers = await Connector.ConnectAsync(_endpoint, _subscribers, _connectConcurrency, TimeSpan.FromSeconds(120), log)
-            .ConfigureAwait(false);
+        var subscribers = await ConnectSpreadAsync(log).ConfigureAwait(false);
         WsClient[] publishers;
         try
         {
-            publishers = await Connector.ConnectAsync(_endpoint, _publishers, _connectConcurrency, TimeSpan.FromSeconds(30), log)
+            publishers = await Connector.ConnectAsync(_endpoints[0], _publishers, _connectConcurrency, TimeSpan.FromSeconds(30), log)
                 .ConfigureAwait(false);
         }
         catch
@@ -89,6 +92,30 @@ internal sealed class BroadcastBenchmark
             await Task.WhenAny(Task.WhenAll(loops), Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
             foreach (var r in receivers) r.Client.Dispose();
         }
+    }
+
+    /// <summary>The subscribers, subscriber i on endpoint i mod the number of endpoints.</summary>
+    private async Task<WsClient[]> ConnectSpreadAsync(TextWriter log)
+    {
+        var groups = new List<WsClient[]>();
+        try
+        {
+            for (var e = 0; e < _endpoints.Length; e++)
+            {
+                var count = _subscribers / _endpoints.Length + (e < _subscribers % _endpoints.Length ? 1 : 0);
+                if (count > 0)
+                    groups.Add(await Connector.ConnectAsync(_endpoints[e], count, _connectConcurrency, TimeSpan.FromSeconds(120), log)
+                        .ConfigureAwait(false));
+            }
+        }
+        catch
+        {
+            foreach (var c in groups.SelectMany(g => g)) c.Dispose();
+            throw;
+        }
+        var spread = new WsClient[_subscribers];
+        for (var i = 0; i < _subscribers; i++) spread[i] = groups[i % groups.Count][i / groups.Count];
+        return spread;
     }
 
     private async Task<int> MeasureAsync(BroadcastReceiver[] receivers, TextWriter log)
@@ -211,8 +238,8 @@ internal sealed class BroadcastBenchmark
             {
                 var frame = await r.Client.ReceiveAsync().ConfigureAwait(false);
                 var now = Stopwatch.GetTimestamp();
-                var message = frame.Payload.Span;
                 if (!frame.IsText) throw new WsProtocolException($"unexpected {frame.Opcode} message");
+                if (!RoomEnvelope.TryUnwrap(frame.Payload.Span, out var message)) continue;
                 if (BroadcastMessage.TryReadProbe(message, out var probe))
                 {
                     r.SawProbe(probe);

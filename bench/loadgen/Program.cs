@@ -6,7 +6,7 @@ using LoadGen;
 //
 //   LoadGen echo --url ws://127.0.0.1:P/ws [--connections 100] [--duration 15] [--payload 32] [--expect-prefix S]
 //                [--timeout 10] [--connect-concurrency 64] [--max-seconds 600]
-//   LoadGen broadcast --url ws://127.0.0.1:P/chat [--subscribers 1000] [--messages 1000] [--publishers 1]
+//   LoadGen broadcast --url ws://127.0.0.1:P/chat[,ws://127.0.0.1:P2/chat...] [--subscribers 1000] [--messages 1000] [--publishers 1]
 //                [--payload 32] [--window 100] [--settle-timeout 30] [--timeout 120] [--connect-concurrency 64]
 //                [--max-seconds 600]
 //   LoadGen idle --url ws://127.0.0.1:P/ws | --kind http --url http://127.0.0.1:P/  --server-pid PID
@@ -16,7 +16,7 @@ using LoadGen;
 const string Usage = """
     usage: LoadGen echo --url ws://127.0.0.1:PORT/ws [--connections 100] [--duration 15] [--payload 32]
                         [--expect-prefix TEXT] [--timeout 10] [--connect-concurrency 64] [--max-seconds 600]
-           LoadGen broadcast --url ws://127.0.0.1:PORT/chat [--subscribers 1000] [--messages 1000] [--publishers 1]
+           LoadGen broadcast --url ws://127.0.0.1:PORT/chat[,URL...] [--subscribers 1000] [--messages 1000] [--publishers 1]
                         [--payload 32] [--window 100] [--settle-timeout 30] [--timeout 120]
                         [--connect-concurrency 64] [--max-seconds 600]
            LoadGen idle [--kind ws] --url ws://127.0.0.1:PORT/ws --server-pid PID [--steps 1000,10000] [--settle 3]
