@@ -164,17 +164,18 @@ public sealed class HostClusterRoomTests(ITestOutputHelper output)
             Assert.Equal("joined", join.Type);
             Assert.True(join.Recovered, $"not recovered: {join}");
 
+            var last1 = $"p1:{sent1 - 1}";
+            var last2 = $"p2:{sent2 - 1}";
+            await resumed.WaitUntilAsync(f => f.Any(x => x.Text == last1) && f.Any(x => x.Text == last2), Wait, "the last messages");
+            await onOne.WaitUntilAsync(f => f.Any(x => x.Text == last1) && f.Any(x => x.Text == last2), Wait, "the last messages");
+            await onTwo.WaitUntilAsync(f => f.Any(x => x.Text == last1) && f.Any(x => x.Text == last2), Wait, "the last messages");
+            // Taken after the waits: Frames is a snapshot.
             var histories = new Dictionary<string, IReadOnlyList<RoomFrame>>
             {
                 ["client of the leaving node (then resumed on node 1)"] = [.. onLeaving.Frames, .. resumed.Frames],
                 ["client on node 1"] = onOne.Frames,
                 ["client on node 2"] = onTwo.Frames,
             };
-            var last1 = $"p1:{sent1 - 1}";
-            var last2 = $"p2:{sent2 - 1}";
-            await resumed.WaitUntilAsync(f => f.Any(x => x.Text == last1) && f.Any(x => x.Text == last2), Wait, "the last messages");
-            await onOne.WaitUntilAsync(f => f.Any(x => x.Text == last1) && f.Any(x => x.Text == last2), Wait, "the last messages");
-            await onTwo.WaitUntilAsync(f => f.Any(x => x.Text == last1) && f.Any(x => x.Text == last2), Wait, "the last messages");
             var epochs = new HashSet<string?>();
             foreach (var (name, frames) in histories)
             {
