@@ -79,12 +79,13 @@ internal sealed class RoomNodeActor : ReceiveActor, IWithTimers
 
     private void OnJoin(Join j)
     {
+        // Joining again replaces the earlier membership (removed first: it may have been the room's last member).
+        if (Find(j.Room, j.Member) is { } existing) Remove(existing, tellOwner: false);
         if (!_rooms.TryGetValue(j.Room, out var members))
         {
             _rooms[j.Room] = members = new Dictionary<string, Member>(StringComparer.Ordinal);
             HubMetrics.RoomsChanged(1);
         }
-        if (members.TryGetValue(j.Member, out var existing)) Remove(existing, tellOwner: false);
         HubMetrics.SubscribersChanged(1);
         var member = new Member(j, Sender);
         members[j.Member] = member;

@@ -487,4 +487,20 @@ public sealed class RoomNodeActorSpec(ITestOutputHelper output)
         var counts = (await ExpectMsgAsync<RoomNodeActor.LocalCounts>()).Counts;
         Assert.Equal(new Dictionary<string, int> { [Room] = 2 }, counts);
     }
+
+    [Fact]
+    public async Task A_member_joining_a_room_again_replaces_its_membership_and_keeps_receiving()
+    {
+        var s = Start();
+        var entity = CreateTestProbe();
+        var socket = NewSocket("x1");
+        await JoinedAsync(s, entity, socket, RoomNodeActor.DeliveryMode.Raw, head: 0);
+        // The same socket joins the same room again (it was the room's only member).
+        await JoinedAsync(s, entity, socket, RoomNodeActor.DeliveryMode.Raw, head: 0);
+
+        entity.Send(s.Node, Msg(1, "after"));
+        Assert.Equal("after", Encoding.UTF8.GetString((await socket.Outbox.ExpectMsgAsync<WsOutbound.Frame>()).Prepared.PayloadToArray()));
+        s.Node.Tell(RoomNodeActor.GetLocalCounts.Instance);
+        Assert.Equal(1, (await ExpectMsgAsync<RoomNodeActor.LocalCounts>()).Counts[Room]);
+    }
 }
