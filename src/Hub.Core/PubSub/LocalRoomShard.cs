@@ -14,6 +14,7 @@ internal sealed class LocalRoomShard : ReceiveActor
     private readonly Dictionary<string, IActorRef> _owners = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> _rooms = new();
     private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _waiting = new(StringComparer.Ordinal);
+    private long _incarnation;
 
     public LocalRoomShard(RoomSettings settings)
     {
@@ -56,8 +57,6 @@ internal sealed class LocalRoomShard : ReceiveActor
 
     /// <summary>Room names are arbitrary text; actor names are not. Escaped, plus a counter so a passivating
     /// incarnation's name is never reused while it still exists.</summary>
-    private long _incarnation;
-
     private string ChildName(string room) => Uri.EscapeDataString(room).Replace("%", "~", StringComparison.Ordinal) + "-" + ++_incarnation;
 
     /// <summary>From an idle owner: stop me; hold my room's commands until I am gone.</summary>
