@@ -188,6 +188,7 @@ scale_run() {
     fi
     # The hold processes end once every socket has the marker (or on their own timeouts).
     deadline=$((SECONDS + SCALE_MARKER_TIMEOUT + 30))
+    [[ $publish_ms =~ ^[0-9] ]] || deadline=$SECONDS   # nothing to wait for
     for ((p = 0; p < procs; p++)); do
         while kill -0 "${hold_pids[p]}" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
         stop_pid "${hold_pids[p]}"
@@ -237,7 +238,7 @@ scale_joined_so_far() {
 scale_max_field() {
     local k=$1
     shift
-    awk -v k="$k" '$1 == "RESULT" { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k && kv[2] + 0 > m) m = kv[2] + 0 } } END { printf "%.2f", m }' "$@"
+    awk -v k="$k" '$1 == "RESULT" || $1 == "READY" { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k && kv[2] + 0 > m) m = kv[2] + 0 } } END { printf "%.2f", m }' "$@"
 }
 
 scale_scenario() {
