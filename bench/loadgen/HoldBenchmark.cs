@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 
 namespace LoadGen;
@@ -31,6 +32,9 @@ internal sealed class HoldBenchmark
     private int _joined;
     private int _marked;
     private int _failed;
+    private int _retries;
+    private string? _firstRetry;
+    private readonly int _connectRetries;
     private string? _firstFailure;
     private volatile bool _stopping;
 
@@ -45,6 +49,7 @@ internal sealed class HoldBenchmark
             .ToArray();
         _marker = Encoding.UTF8.GetBytes(args.String("marker"));
         _connectConcurrency = args.Int("connect-concurrency", 64, 1, 10_000);
+        _connectRetries = args.Int("connect-retries", 5, 0, 1000);
         _openTimeout = TimeSpan.FromSeconds(args.Seconds("open-timeout", 600, 86_400));
         _markerTimeout = TimeSpan.FromSeconds(args.Seconds("marker-timeout", 600, 86_400));
         _receivedAt = new double[_connections];
@@ -59,7 +64,7 @@ internal sealed class HoldBenchmark
         var started = Stopwatch.GetTimestamp();
         using var progress = new Timer(_ => log.WriteLine(
                 $"progress {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s: opened {Volatile.Read(ref _opened)}, " +
-                $"joined {Volatile.Read(ref _joined)}, failed {Volatile.Read(ref _failed)}"),
+                $"joined {Volatile.Read(ref _joined)}, failed {Volatile.Read(ref _failed)}, retries {Volatile.Read(ref _retries)}"),
             null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
         var exit = 1;
         try
@@ -71,9 +76,7 @@ internal sealed class HoldBenchmark
                     new ParallelOptions { MaxDegreeOfParallelism = _connectConcurrency, CancellationToken = deadline.Token },
                     async (i, ct) =>
                     {
-                        var source = _sources.Length == 0 ? null : _sources[i % _sources.Length];
-                        var client = await WsClient.ConnectAsync(_endpoints[i % _endpoints.Length], ct, source, "hub.v1")
-                            .ConfigureAwait(false);
+                        var client = await ConnectWithRetriesAsync(i, ct).ConfigureAwait(false);
                         clients[i] = client;
                         Interlocked.Increment(ref _opened);
                         _ = Task.Run(() => ReceiveLoopAsync(client, i));
@@ -84,11 +87,12 @@ internal sealed class HoldBenchmark
             {
                 log.WriteLine($"error: {Volatile.Read(ref _opened)} of {_connections} opened, {Volatile.Read(ref _joined)} joined " +
                               (deadline.IsCancellationRequested ? $"within --open-timeout {_openTimeout.TotalSeconds:0} s" : $"({e.GetType().Name}: {e.Message})") +
-                              $"; first failure: {_firstFailure ?? "none"}");
+                              $"; first failure: {_firstFailure ?? "none"}; connect retries {Volatile.Read(ref _retries)}, the first: {_firstRetry ?? "none"}");
                 return exit;
             }
             var openSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             report.Add("open_s", openSeconds, "0.00");
+            if (_firstRetry is not null) log.WriteLine($"connect retries: {_retries}, the first after {_firstRetry}");
             // The one line bench/scale waits for before it publishes; flushed at once (stdout is a file).
             log.WriteLine($"READY connections={_connections} open_s={openSeconds:0.00} utc_ms={UnixMs():0.0}");
             log.Flush();
@@ -109,6 +113,7 @@ internal sealed class HoldBenchmark
             report.Add("first_utc_ms", times.Length > 0 ? times.Min() : double.NaN, "0.0");
             report.Add("last_utc_ms", times.Length > 0 ? times.Max() : double.NaN, "0.0");
             report.Add("failed", Volatile.Read(ref _failed));
+            report.Add("retries", Volatile.Read(ref _retries));
             report.Add("loadgen_rss_kb", Environment.WorkingSet / 1024);
             if (timedOut)
                 log.WriteLine($"error: {marked} of {_connections} received the marker within --marker-timeout " +
@@ -123,6 +128,26 @@ internal sealed class HoldBenchmark
             _stopping = true;
             foreach (var c in clients) c?.Dispose();
             report.WriteTo(log);
+        }
+    }
+
+    /// <summary>Connect and handshake for socket <paramref name="index"/>; a refused or reset attempt (a node starved
+    /// of CPU among many on one core) is retried up to --connect-retries times, a second apart, and counted.</summary>
+    private async Task<WsClient> ConnectWithRetriesAsync(int index, CancellationToken ct)
+    {
+        var source = _sources.Length == 0 ? null : _sources[index % _sources.Length];
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await WsClient.ConnectAsync(_endpoints[index % _endpoints.Length], ct, source, "hub.v1").ConfigureAwait(false);
+            }
+            catch (Exception e) when (attempt < _connectRetries && !ct.IsCancellationRequested
+                                      && e is SocketException or IOException or WsProtocolException or WsClosedException)
+            {
+                if (Interlocked.Increment(ref _retries) == 1) _firstRetry = $"socket {index}: {e.GetType().Name}: {e.Message}";
+                await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+            }
         }
     }
 

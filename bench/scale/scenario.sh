@@ -45,7 +45,7 @@ SCALE_SKIP_SINGLE=${SCALE_SKIP_SINGLE:-0}
 SCALE_SKIP_CLUSTER=${SCALE_SKIP_CLUSTER:-0}
 
 SCALE_TSV=""
-SCALE_COLUMNS="setup sockets run nodes loadgen_procs joined received failed open_s time_to_all_ms first_ms echo_ms rss_total_kb rss_max_node_kb loadgen_rss_total_kb"
+SCALE_COLUMNS="setup sockets run nodes loadgen_procs joined received failed retries open_s time_to_all_ms first_ms echo_ms rss_total_kb rss_max_node_kb loadgen_rss_total_kb"
 SCALE_NODES_TSV=""
 SCALE_NODES_COLUMNS="setup sockets run node sockets_on_node rss0_kb rss_kb rss_peak_kb"
 declare -a SCALE_PIDS=()
@@ -194,10 +194,12 @@ scale_run() {
         stop_pid "${hold_pids[p]}"
     done
 
-    local received=0 failed=0 last="" first="" lg_rss=0 v
+    local received=0 failed=0 retries=0 last="" first="" lg_rss=0 v
     for ((p = 0; p < procs; p++)); do
         v=$(ws_field "${hold_out[p]}" received); received=$((received + ${v:-0}))
         v=$(ws_field "${hold_out[p]}" failed); failed=$((failed + ${v:-0}))
+        v=$(awk '$1 == "RESULT" || $1 == "progress" { for (i = 1; i <= NF; i++) { if ($i ~ /^retries=/) { sub("retries=", "", $i); r = $i } else if ($i == "retries") r = $(i + 1) } } END { print r + 0 }' "${hold_out[p]}")
+        retries=$((retries + ${v:-0}))
         v=$(ws_field "${hold_out[p]}" loadgen_rss_kb); lg_rss=$((lg_rss + ${v:-0}))
         v=$(ws_field "${hold_out[p]}" last_utc_ms)
         [[ $v =~ ^[0-9] ]] && last=$(awk -v a="${last:-0}" -v b="$v" 'BEGIN { printf "%.1f", (b > a ? b : a) }')
@@ -217,9 +219,9 @@ scale_run() {
             "$(rss_kb "${SCALE_PIDS[i]}" VmHWM || echo nan)" >>"$SCALE_NODES_TSV"
         log "scale $setup node $i: ${per_node[i]} sockets, RSS $((${rss0[i]:-0} / 1024)) MiB before, $((${rss[i]:-0} / 1024)) MiB holding them"
     done
-    printf '%s %s %s %s %s %s %s %s %s %s %s %s %s %s %s\n' "$setup" "$total" "$run" "$nodes" "$procs" "$joined" "$received" \
-        "$failed" "$(scale_max_field open_s "${hold_out[@]}")" "$tta" "$fst" "${echo_ms:-nan}" "$rss_total" "$rss_max" "$lg_rss" >>"$SCALE_TSV"
-    log "scale $setup run $run: joined $joined/$total, received $received, failed $failed, time-to-all $tta ms (first $fst ms)," \
+    printf '%s %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s\n' "$setup" "$total" "$run" "$nodes" "$procs" "$joined" "$received" \
+        "$failed" "$retries" "$(scale_max_field open_s "${hold_out[@]}")" "$tta" "$fst" "${echo_ms:-nan}" "$rss_total" "$rss_max" "$lg_rss" >>"$SCALE_TSV"
+    log "scale $setup run $run: joined $joined/$total, received $received, failed $failed, connect retries $retries, time-to-all $tta ms (first $fst ms)," \
         "server RSS $((rss_total / 1024)) MiB in all, load generators $((lg_rss / 1024)) MiB"
 }
 
@@ -272,9 +274,9 @@ scale_report_md() {
     printf '## scale: sockets held and one broadcast to all (Hub.Host /chat, bench/loadgen hold + publish)\n\n'
     printf 'Nodes on core(s) %s, load generators on core(s) %s; a socket is open once its "joined" frame arrived.\n' "$SCALE_CPUS" "$SCALE_LOAD_CPUS"
     printf 'time-to-all = last receipt of the marker over all sockets − its publish time (wall clock); the receivers'"'"' own work is included.\n\n'
-    printf '| setup | sockets | joined | received | failed | open s | time-to-all ms | first ms | publisher echo ms | server RSS MiB (all nodes) | largest node MiB | load generators MiB |\n'
-    printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
-    awk '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %.0f | %.0f | %.0f |\n", $1, $2, $6, $7, $8, $9, $10, $11, $12, $13 / 1024, $14 / 1024, $15 / 1024 }' "$SCALE_TSV"
+    printf '| setup | sockets | joined | received | failed | connect retries | open s | time-to-all ms | first ms | publisher echo ms | server RSS MiB (all nodes) | largest node MiB | load generators MiB |\n'
+    printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+    awk '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.0f | %.0f | %.0f |\n", $1, $2, $6, $7, $8, $9, $10, $11, $12, $13, $14 / 1024, $15 / 1024, $16 / 1024 }' "$SCALE_TSV"
     printf '\nPer node (RSS before the sockets opened, while holding them, peak):\n\n| setup | node | sockets | RSS before MiB | RSS holding MiB | peak MiB | KiB per socket |\n|---|---:|---:|---:|---:|---:|---:|\n'
     awk '{ printf "| %s | %s | %s | %.0f | %.0f | %.0f | %.1f |\n", $1, $4, $5, $6 / 1024, $7 / 1024, $8 / 1024, ($5 > 0 ? ($7 - $6) / $5 : 0) }' "$SCALE_NODES_TSV"
     printf '\n'
