@@ -4,7 +4,7 @@
 # and the Hub/peer ratios. Writes bench/results/<timestamp>/ (report.md, results.json, summary.csv, one CSV of runs
 # per scenario, plots) and copies the plots to bench/plots/. See bench/README.md.
 #
-#   bench/run.sh [scenario...]        scenarios: http (default), ws-echo, ws-broadcast, broadcast-10k, idle, cluster
+#   bench/run.sh [scenario...]        scenarios: http (default), ws-echo, ws-broadcast, broadcast-10k, idle, cluster, scale
 #
 # Environment (defaults in brackets):
 #   WARMUP [30]        seconds of load before measuring each server (tiered JIT on one core needs ~25 s)
@@ -23,7 +23,8 @@
 #   The WebSocket scenarios add WS_* settings: see bench/ws/scenario.sh and bench/README.md; idle adds IDLE_*
 #   settings (bench/idle/scenario.sh), broadcast-10k BROADCAST_10K_* settings (bench/broadcast/scenario.sh), cluster
 #   CLUSTER_* settings (bench/cluster/scenario.sh: Hub.Host on one node vs 3 nodes, and fail-over time; it measures
-#   Hub only, so SERVERS defaults to "hub" when cluster is the only scenario).
+#   Hub only, so SERVERS defaults to "hub" when cluster and scale are the only scenarios), scale SCALE_* settings
+#   (bench/scale/scenario.sh: one node holding 19,000 WebSockets, 6 nodes holding 100,000, one broadcast to all).
 #
 # Every run is bounded (wrk -d, timeouts), uses loopback only, and stops exactly the processes it started, by PID.
 set -euo pipefail
@@ -401,25 +402,28 @@ main() {
     local scenarios=("$@") s dir
     local -A sourced=()
     ((${#scenarios[@]})) || scenarios=(http)
-    # The cluster scenario measures Hub alone: no peers to install or build unless SERVERS asks for them.
-    [[ -z $SERVERS_GIVEN && " ${scenarios[*]} " == " cluster " ]] && SERVERS=hub
+    # The cluster and scale scenarios measure Hub alone: no peers to install or build unless SERVERS asks for them.
+    local hub_only=1
+    for s in "${scenarios[@]}"; do [[ $s == cluster || $s == scale ]] || hub_only=0; done
+    [[ -z $SERVERS_GIVEN ]] && ((hub_only)) && SERVERS=hub
     # Scenario "a-b" lives in bench/a/scenario.sh and defines a_b_scenario, a_b_report_md, a_b_report_json and
     # a_b_report_csv (summary rows), writes its runs to $RUN_DIR/a-b.tsv and names their columns in A_B_COLUMNS.
     for s in "${scenarios[@]}"; do
         dir=${s%%-*}
-        [[ -f $BENCH_DIR/$dir/scenario.sh ]] || die "unknown scenario '$s' (known: http ws-echo ws-broadcast broadcast-10k idle cluster)"
+        [[ -f $BENCH_DIR/$dir/scenario.sh ]] || die "unknown scenario '$s' (known: http ws-echo ws-broadcast broadcast-10k idle cluster scale)"
         if [[ -z ${sourced[$dir]:-} ]]; then
             # shellcheck source=/dev/null
             source "$BENCH_DIR/$dir/scenario.sh"
             sourced[$dir]=1
         fi
-        declare -F "${s//-/_}_scenario" >/dev/null || die "unknown scenario '$s' (known: http ws-echo ws-broadcast broadcast-10k idle cluster)"
+        declare -F "${s//-/_}_scenario" >/dev/null || die "unknown scenario '$s' (known: http ws-echo ws-broadcast broadcast-10k idle cluster scale)"
         case $s in
             http) NEED_HUB_HOST=1; NEED_WRK=1 ;;
             ws-*) ws_requirements ;;
             broadcast-10k) broadcast_10k_requirements ;;
             idle) idle_requirements ;;
             cluster) cluster_requirements ;;
+            scale) scale_requirements ;;
         esac
     done
     for s in $SERVERS; do server_port "$s" >/dev/null; done

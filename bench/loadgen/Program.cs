@@ -1,6 +1,6 @@
 using LoadGen;
 
-// WebSocket load generator for bench/ws and bench/idle (see bench/README.md). Loopback only; every phase is bounded;
+// WebSocket load generator for bench/ws, bench/idle and bench/scale (see bench/README.md). Loopback only; every phase is bounded;
 // the last line of output is "RESULT key=value ..." for the scripts. Exit codes: 0 ok, 1 the run failed (errors,
 // loss, timeouts), 2 usage, 3 overran --max-seconds.
 //
@@ -12,6 +12,9 @@ using LoadGen;
 //   LoadGen idle --url ws://127.0.0.1:P/ws | --kind http --url http://127.0.0.1:P/  --server-pid PID
 //                [--steps 1000,10000] [--settle 3] [--warmup-connections 200] [--source-addresses 127.0.0.2,...]
 //                [--connect-concurrency 64] [--step-timeout 120] [--max-seconds 600]
+//   LoadGen hold --url ws://127.0.0.1:P/chat[,URL...] --connections N --marker TEXT [--source-addresses 127.0.0.2,...]
+//                [--connect-concurrency 64] [--open-timeout 600] [--marker-timeout 600] [--max-seconds 600]
+//   LoadGen publish --url ws://127.0.0.1:P/chat --marker TEXT [--timeout 60] [--max-seconds 600]
 
 const string Usage = """
     usage: LoadGen echo --url ws://127.0.0.1:PORT/ws [--connections 100] [--duration 15] [--payload 32]
@@ -23,6 +26,10 @@ const string Usage = """
                         [--warmup-connections 200] [--source-addresses 127.0.0.2,127.0.0.3] [--connect-concurrency 64]
                         [--step-timeout 120] [--max-seconds 600]
            LoadGen idle --kind http --url http://127.0.0.1:PORT/ --server-pid PID [same options]
+           LoadGen hold --url ws://127.0.0.1:PORT/chat[,URL...] --connections N --marker TEXT
+                        [--source-addresses 127.0.0.2,...] [--connect-concurrency 64] [--open-timeout 600]
+                        [--marker-timeout 600] [--max-seconds 600]
+           LoadGen publish --url ws://127.0.0.1:PORT/chat --marker TEXT [--timeout 60] [--max-seconds 600]
     """;
 
 var log = Console.Out;
@@ -44,7 +51,9 @@ try
         "echo" => new EchoBenchmark(options).RunAsync,
         "broadcast" => new BroadcastBenchmark(options).RunAsync,
         "idle" => new IdleBenchmark(options).RunAsync,
-        _ => throw new UsageException($"unknown mode '{args[0]}' (echo, broadcast or idle)"),
+        "hold" => new HoldBenchmark(options).RunAsync,
+        "publish" => new PublishOnce(options).RunAsync,
+        _ => throw new UsageException($"unknown mode '{args[0]}' (echo, broadcast, idle, hold or publish)"),
     };
     options.EnsureAllRead();
     killSwitch = new Timer(_ =>

@@ -34,9 +34,10 @@ internal sealed class WsClient : IDisposable
 
     /// <summary>Connects over TCP (Nagle off: every frame goes out at once) and performs the opening handshake.
     /// <paramref name="source"/> binds the client end to another loopback address (127.0.0.2, ...) so more
-    /// connections fit than one address has ephemeral ports.</summary>
+    /// connections fit than one address has ephemeral ports. <paramref name="subprotocol"/> is offered in
+    /// Sec-WebSocket-Protocol (§4.1; e.g. hub.v1, which makes Hub's rooms send a first "joined" frame).</summary>
     public static async Task<WsClient> ConnectAsync(WsEndpoint endpoint, CancellationToken cancellationToken,
-        IPAddress? source = null)
+        IPAddress? source = null, string? subprotocol = null)
     {
         var socket = new Socket(endpoint.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -44,7 +45,7 @@ internal sealed class WsClient : IDisposable
             if (source is not null) socket.Bind(new IPEndPoint(source, 0));
             await socket.ConnectAsync(endpoint.EndPoint, cancellationToken).ConfigureAwait(false);
             var client = new WsClient(socket);
-            await client.HandshakeAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            await client.HandshakeAsync(endpoint, subprotocol, cancellationToken).ConfigureAwait(false);
             return client;
         }
         catch
@@ -54,12 +55,13 @@ internal sealed class WsClient : IDisposable
         }
     }
 
-    private async Task HandshakeAsync(WsEndpoint endpoint, CancellationToken cancellationToken)
+    private async Task HandshakeAsync(WsEndpoint endpoint, string? subprotocol, CancellationToken cancellationToken)
     {
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        var protocol = subprotocol is null ? "" : $"Sec-WebSocket-Protocol: {subprotocol}\r\n";
         var request = Encoding.ASCII.GetBytes(
             $"GET {endpoint.PathAndQuery} HTTP/1.1\r\nHost: {endpoint.HostHeader}\r\nUpgrade: websocket\r\n" +
-            $"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n");
+            $"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n{protocol}\r\n");
         await SendAllAsync(request, cancellationToken).ConfigureAwait(false);
 
         int headEnd;
