@@ -80,6 +80,8 @@ internal sealed class HubSerializer(ExtendedActorSystem system) : SerializerWith
                         WriteMember(w, e.Info);
                         WriteRef(w, e.Node);
                     }
+                    w.Write7BitEncodedInt(s.Part);
+                    w.Write7BitEncodedInt(s.Parts);
                     break;
                 default:
                     throw new ArgumentException($"{nameof(HubSerializer)} cannot serialize {obj.GetType()}", nameof(obj));
@@ -104,7 +106,7 @@ internal sealed class HubSerializer(ExtendedActorSystem system) : SerializerWith
             "PC" => new PresenceChanged(new PresenceEvent(r.ReadString(), r.ReadBoolean(), ReadMember(r))),
             "H" => HandOffRoom.Instance,
             "S" => new RoomSnapshot(r.ReadString(), r.ReadString(), r.ReadInt64(), ReadMessages(r),
-                ReadList(r, x => new RoomMemberEntry(ReadMember(x), ReadRef(x)))),
+                ReadList(r, x => new RoomMemberEntry(ReadMember(x), ReadRef(x))), r.Read7BitEncodedInt(), r.Read7BitEncodedInt()),
             _ => throw new SerializationException($"{nameof(HubSerializer)}: unknown manifest '{manifest}'"),
         };
     }

@@ -162,12 +162,13 @@ internal sealed class RoomEntityActor : ReceiveActor, IWithUnboundedStash
     /// <summary>Sends the room's state to every other node's RoomNodeActor; whichever hosts the next owner adopts it.</summary>
     private void HandOver()
     {
-        var snapshot = new RoomSnapshot(_room, _history.Epoch, _history.Head, _history.Retained.ToArray(), _members.Values.ToArray());
+        var parts = new RoomSnapshot(_room, _history.Epoch, _history.Head, _history.Retained.ToArray(), _members.Values.ToArray()).Split();
         var cluster = Akka.Cluster.Cluster.Get(Context.System);
         foreach (var member in cluster.State.Members)
         {
             if (member.Address.Equals(cluster.SelfAddress) || member.Status != Akka.Cluster.MemberStatus.Up) continue;
-            Context.ActorSelection(new RootActorPath(member.Address) / "system" / RoomNodeActor.Name).Tell(snapshot, Self);
+            var node = Context.ActorSelection(new RootActorPath(member.Address) / "system" / RoomNodeActor.Name);
+            foreach (var part in parts) node.Tell(part, Self);
         }
     }
 }

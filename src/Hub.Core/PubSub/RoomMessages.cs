@@ -56,6 +56,48 @@ internal sealed class HandOffRoom : IRoomWireMessage
 internal sealed record RoomMemberEntry(PresenceMember Info, IActorRef Node);
 
 /// <summary>A room's state handed to the other nodes when its owner leaves gracefully: the next owner (wherever
-/// sharding starts it) takes it from its node and continues the same epoch, so resumes keep working.</summary>
+/// sharding starts it) takes it from its node and continues the same epoch, so resumes keep working. Sent in
+/// <paramref name="Parts"/> parts (<see cref="Split"/>) that each stay far below the remote frame size, whatever the
+/// room's history and membership.</summary>
 internal sealed record RoomSnapshot(string Room, string Epoch, long Head, IReadOnlyList<RoomMessage> History,
-    IReadOnlyList<RoomMemberEntry> Members) : IRoomWireMessage;
+    IReadOnlyList<RoomMemberEntry> Members, int Part = 0, int Parts = 1) : IRoomWireMessage
+{
+    /// <summary>Largest serialized part aimed for: an eighth of Akka.Remote's default 128 000-byte frame budget
+    /// leaves room for the envelope; a single history message (at most hub.rooms.max-broadcast-size) may exceed it.</summary>
+    public const int PartBudget = 16 * 1024;
+
+    /// <summary>This snapshot cut into parts of about <paramref name="budget"/> bytes each, in order.</summary>
+    public IReadOnlyList<RoomSnapshot> Split(int budget = PartBudget)
+    {
+        var parts = new List<(List<RoomMessage> History, List<RoomMemberEntry> Members)> { ([], []) };
+        var size = 0;
+        void Add(int bytes)
+        {
+            if (size > 0 && size + bytes > budget)
+            {
+                parts.Add(([], []));
+                size = 0;
+            }
+            size += bytes;
+        }
+        foreach (var m in History)
+        {
+            Add(m.Frame.PayloadLength + m.Room.Length + m.Epoch.Length + 48);
+            parts[^1].History.Add(m);
+        }
+        foreach (var e in Members)
+        {
+            Add(e.Info.Member.Length + (e.Info.User?.Length ?? 0) + e.Info.Node.Length + e.Node.Path.ToString().Length + 32);
+            parts[^1].Members.Add(e);
+        }
+        return parts.Select((p, i) => new RoomSnapshot(Room, Epoch, Head, p.History, p.Members, i, parts.Count)).ToArray();
+    }
+
+    /// <summary>The parts of one snapshot, put back together (all of them, any order).</summary>
+    public static RoomSnapshot Join(IEnumerable<RoomSnapshot> parts)
+    {
+        var ordered = parts.OrderBy(p => p.Part).ToArray();
+        return new RoomSnapshot(ordered[0].Room, ordered[0].Epoch, ordered[0].Head,
+            ordered.SelectMany(p => p.History).ToArray(), ordered.SelectMany(p => p.Members).ToArray());
+    }
+}

@@ -29,6 +29,7 @@ internal sealed class RoomNodeActor : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, List<Member>> _byOwner = new();
     private readonly Dictionary<IActorRef, int> _watchedEntities = new();
     private readonly Dictionary<string, (RoomSnapshot Snapshot, DateTime Expires)> _snapshots = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (List<RoomSnapshot> Parts, DateTime Expires)> _snapshotParts = new(StringComparer.Ordinal);
     private readonly HashSet<Member> _pending = new(ReferenceEqualityComparer.Instance);
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -46,11 +47,19 @@ internal sealed class RoomNodeActor : ReceiveActor, IWithTimers
         Receive<RoomMessage>(OnMessage);
         Receive<PresenceChanged>(OnPresence);
         Receive<Terminated>(OnTerminated);
-        Receive<RoomSnapshot>(s =>
+        Receive<RoomSnapshot>(part =>
         {
-            _snapshots[s.Room] = (s, DateTime.UtcNow + SnapshotTtl);
-            foreach (var room in _snapshots.Where(e => e.Value.Expires < DateTime.UtcNow).Select(e => e.Key).ToArray())
-                _snapshots.Remove(room);
+            var now = DateTime.UtcNow;
+            foreach (var room in _snapshots.Where(e => e.Value.Expires < now).Select(e => e.Key).ToArray()) _snapshots.Remove(room);
+            foreach (var room in _snapshotParts.Where(e => e.Value.Expires < now).Select(e => e.Key).ToArray()) _snapshotParts.Remove(room);
+            // Parts of a newer hand-off replace whatever was collected for the room before.
+            if (!_snapshotParts.TryGetValue(part.Room, out var collecting) || collecting.Parts[0].Epoch != part.Epoch
+                || collecting.Parts[0].Head != part.Head || collecting.Parts[0].Parts != part.Parts)
+                _snapshotParts[part.Room] = collecting = ([], now + SnapshotTtl);
+            if (collecting.Parts.All(p => p.Part != part.Part)) collecting.Parts.Add(part);
+            if (collecting.Parts.Count < part.Parts) return;
+            _snapshotParts.Remove(part.Room);
+            _snapshots[part.Room] = (RoomSnapshot.Join(collecting.Parts), now + SnapshotTtl);
         });
         Receive<TakeSnapshot>(t =>
         {

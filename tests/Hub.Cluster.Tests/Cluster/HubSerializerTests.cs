@@ -322,4 +322,24 @@ public sealed class HubSerializerTests(HubSerializerTests.SystemFixture fixture)
             await system.Terminate().WaitAsync(TimeSpan.FromSeconds(20));
         }
     }
+
+    [Fact]
+    public void A_large_snapshot_splits_into_parts_far_below_the_remote_frame_size_that_join_back_into_the_whole()
+    {
+        var serializer = new HubSerializer((ExtendedActorSystem)_system);
+        var members = Enumerable.Range(0, 30_000)
+            .Select(i => new RoomMemberEntry(new PresenceMember($"k3f9q-{i}", $"user-{i}", "akka.tcp://hub@127.0.0.1:4053"), i % 2 == 0 ? _nodeA : _nodeB))
+            .ToArray();
+        var history = Enumerable.Range(1, 100)
+            .Select(i => new RoomMessage("chat", "k7f3q2", i, WebSockets.PreparedFrame.Text(new string('m', 2000)), null, i)).ToArray();
+        var whole = new RoomSnapshot("chat", "k7f3q2", 100, history, members);
+
+        var parts = whole.Split();
+        var sizes = parts.Select(p => serializer.ToBinary(p).Length).ToArray();
+        Assert.All(sizes, size => Assert.True(size < 64_000, $"a part of {size} bytes"));
+        var back = RoomSnapshot.Join(parts.Select(p => (RoomSnapshot)serializer.FromBinary(serializer.ToBinary(p), "S")).Reverse());
+        Assert.Equal(whole.History.Select(m => m.Offset), back.History.Select(m => m.Offset));
+        Assert.Equal(whole.Members.Select(m => m.Info), back.Members.Select(m => m.Info));
+        Assert.Equal(whole.Members.Select(m => m.Node.Path), back.Members.Select(m => m.Node.Path));
+    }
 }

@@ -455,7 +455,10 @@ public sealed class RoomNodeActorSpec(ITestOutputHelper output)
         s.Node.Tell(new RoomNodeActor.TakeSnapshot("other"));
         Assert.Null((await ExpectMsgAsync<RoomNodeActor.SnapshotTaken>()).Snapshot);
         s.Node.Tell(new RoomNodeActor.TakeSnapshot(Room));
-        Assert.Same(snapshot, (await ExpectMsgAsync<RoomNodeActor.SnapshotTaken>()).Snapshot);
+        var taken = (await ExpectMsgAsync<RoomNodeActor.SnapshotTaken>()).Snapshot!;
+        Assert.Equal((E, 3L), (taken.Epoch, taken.Head));
+        Assert.Equal(snapshot.History, taken.History);
+        Assert.Equal(snapshot.Members, taken.Members);
         s.Node.Tell(new RoomNodeActor.TakeSnapshot(Room));
         Assert.Null((await ExpectMsgAsync<RoomNodeActor.SnapshotTaken>()).Snapshot);
     }
@@ -468,7 +471,7 @@ public sealed class RoomNodeActorSpec(ITestOutputHelper output)
         var newer = new RoomSnapshot(Room, E, 4, [], []);
         s.Node.Tell(newer);
         s.Node.Tell(new RoomNodeActor.TakeSnapshot(Room));
-        Assert.Same(newer, (await ExpectMsgAsync<RoomNodeActor.SnapshotTaken>()).Snapshot);
+        Assert.Equal(4, (await ExpectMsgAsync<RoomNodeActor.SnapshotTaken>()).Snapshot!.Head);
     }
 
     [Fact]
@@ -502,5 +505,26 @@ public sealed class RoomNodeActorSpec(ITestOutputHelper output)
         Assert.Equal("after", Encoding.UTF8.GetString((await socket.Outbox.ExpectMsgAsync<WsOutbound.Frame>()).Prepared.PayloadToArray()));
         s.Node.Tell(RoomNodeActor.GetLocalCounts.Instance);
         Assert.Equal(1, (await ExpectMsgAsync<RoomNodeActor.LocalCounts>()).Counts[Room]);
+    }
+
+    [Fact]
+    public async Task A_snapshot_sent_in_parts_is_handed_out_only_once_every_part_arrived()
+    {
+        var s = Start();
+        var members = Enumerable.Range(0, 2000)
+            .Select(i => new RoomMemberEntry(new PresenceMember($"member-{i}", $"user-{i}", "akka.tcp://hub@127.0.0.1:4053"), TestActor)).ToArray();
+        var whole = new RoomSnapshot(Room, E, 50, Enumerable.Range(1, 50).Select(i => Msg(i, new string('x', 1000))).ToArray(), members);
+        var parts = whole.Split();
+        Assert.True(parts.Count > 5, $"{parts.Count} parts");
+        // Out of order, with one duplicate, and the last part held back.
+        foreach (var part in parts.Skip(1).Reverse().Skip(1).Append(parts[1])) s.Node.Tell(part);
+        s.Node.Tell(new RoomNodeActor.TakeSnapshot(Room));
+        Assert.Null((await ExpectMsgAsync<RoomNodeActor.SnapshotTaken>()).Snapshot);
+        s.Node.Tell(parts[0]);
+        s.Node.Tell(parts[^1]);
+        s.Node.Tell(new RoomNodeActor.TakeSnapshot(Room));
+        var taken = (await ExpectMsgAsync<RoomNodeActor.SnapshotTaken>()).Snapshot!;
+        Assert.Equal(whole.History, taken.History);
+        Assert.Equal(whole.Members, taken.Members);
     }
 }
