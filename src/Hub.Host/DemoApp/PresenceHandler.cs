@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 namespace Hub.Host.DemoApp;
 
 /// <summary>
-/// GET /presence/{room} → 200 <c>{"room":…,"members":[{"member":…,"user":…,"node":…}]}</c>: who is in the room across
-/// the cluster, as the room's owner knows it.
+/// GET /presence/{room} → 200, a JSON list <c>[{"member":…,"user":…,"node":…}]</c>: who is in the room across the
+/// cluster, as the room's owner knows it (an empty list for a room nobody is in).
 /// </summary>
 public sealed class PresenceHandler : RequestHandler
 {
@@ -13,11 +13,8 @@ public sealed class PresenceHandler : RequestHandler
         var room = RouteValues["room"];
         var members = await Rooms.GetPresenceAsync(room).WaitAsync(ConnectionClosed);
         SetHeader("Cache-Control", "no-store");
-        WriteJson(new PresenceView(room, members.Select(m => new MemberView(m.Member, m.User, m.Node)).ToArray()));
+        WriteJson(members.Select(m => new MemberView(m.Member, m.User, m.Node)).ToArray());
     }
-
-    private sealed record PresenceView([property: JsonPropertyName("room")] string Room,
-        [property: JsonPropertyName("members")] MemberView[] Members);
 
     private sealed record MemberView([property: JsonPropertyName("member")] string Member,
         [property: JsonPropertyName("user")] string? User,

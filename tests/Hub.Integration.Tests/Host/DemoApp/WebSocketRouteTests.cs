@@ -51,4 +51,35 @@ public sealed class WebSocketRouteTests
         }
         foreach (var c in clients) c.Dispose();
     }
+
+    [Fact]
+    public async Task Chat_messages_carry_positions_a_reconnect_resumes_from_one_and_presence_lists_the_members()
+    {
+        await using var host = await DemoHost.StartAsync();
+        using var ann = await ConnectAsync(host, "/chat?user=ann");
+        using var bob = await ConnectAsync(host, "/chat?user=bob");
+        await WebSocketTestClient.WaitForSubscribersAsync(host.Host.System, "chat", 2);
+
+        using var http = new HttpClient();
+        using var presence = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{host.Port}/presence/chat"));
+        Assert.Equal(System.Text.Json.JsonValueKind.Array, presence.RootElement.ValueKind);
+        Assert.Equal(["ann", "bob"], presence.RootElement.EnumerateArray().Select(m => m.GetProperty("user").GetString()).Order());
+        Assert.All(presence.RootElement.EnumerateArray(), m => Assert.False(string.IsNullOrEmpty(m.GetProperty("member").GetString())));
+
+        for (var i = 1; i <= 4; i++) await ann.SendTextAsync($"hello {i}");
+        var frames = new List<System.Text.Json.JsonElement>();
+        for (var i = 0; i < 4; i++) frames.Add(await bob.ReceiveEnvelopeAsync());
+        Assert.All(frames, f => Assert.Equal("message", f.GetProperty("type").GetString()));
+        Assert.Equal([1L, 2L, 3L, 4L], frames.Select(f => f.GetProperty("offset").GetInt64()));
+        var second = frames[1].GetProperty("position").GetString();
+        Assert.Equal($"{frames[1].GetProperty("epoch").GetString()}:2", second);
+
+        // A client that saw message 2 reconnects with since=: it gets exactly 3 and 4, announced by a joined frame.
+        using var again = await ConnectAsync(host, "/chat?since=" + Uri.EscapeDataString(second!));
+        var joined = await again.ReceiveEnvelopeAsync();
+        Assert.Equal("joined", joined.GetProperty("type").GetString());
+        Assert.True(joined.GetProperty("recovered").GetBoolean());
+        Assert.Equal(2, joined.GetProperty("missed").GetInt32());
+        Assert.Equal(["hello 3", "hello 4"], [await again.ReceiveRoomTextAsync(), await again.ReceiveRoomTextAsync()]);
+    }
 }
