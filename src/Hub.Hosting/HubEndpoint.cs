@@ -9,14 +9,14 @@ namespace Hub.Hosting;
 public sealed class HubEndpoint
 {
     private readonly TaskCompletionSource<HubBinding> _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private HubBinding? _binding;
 
     /// <summary>Completes when the listener is bound; faults if binding failed.</summary>
     public Task<HubBinding> WhenBound => _bound.Task;
 
     /// <summary>The binding. Throws before the host has started (or if binding failed): await <see cref="WhenBound"/> instead.</summary>
-    public HubBinding Binding => _bound.Task.IsCompletedSuccessfully
-        ? _bound.Task.Result
-        : throw new InvalidOperationException("Hub is not bound yet: start the host first, or await WhenBound");
+    public HubBinding Binding => Volatile.Read(ref _binding)
+        ?? throw new InvalidOperationException("Hub is not bound yet: start the host first, or await WhenBound");
 
     /// <summary>The bound address, e.g. 127.0.0.1:49152.</summary>
     public EndPoint LocalAddress => Binding.LocalAddress;
@@ -37,7 +37,11 @@ public sealed class HubEndpoint
         }
     }
 
-    internal void Bound(HubBinding binding) => _bound.TrySetResult(binding);
+    internal void Bound(HubBinding binding)
+    {
+        Volatile.Write(ref _binding, binding);
+        _bound.TrySetResult(binding);
+    }
 
     internal void Failed(Exception cause) => _bound.TrySetException(cause);
 }

@@ -40,7 +40,7 @@ public sealed class DistributedRoomTests(DistributedRoomTests.ClusterFixture fix
     {
         var a = await SocketClient.ConnectAsync(Nodes.BindingA.Port, "/room/" + room);
         var b = await SocketClient.ConnectAsync(Nodes.BindingB.Port, "/room/" + room);
-        // Each node learns of the other's topic subscription through pub-sub gossip: probe (bounded) until it has.
+        // The upgrade completes before the socket's join reaches the room's owner: probe (bounded) until both have joined.
         await WaitUntilReachesAsync(a, b);
         await WaitUntilReachesAsync(b, a);
         return (a, b);

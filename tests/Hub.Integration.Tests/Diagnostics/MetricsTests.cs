@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using Hub.Core.Tests.Diagnostics;
 using Hub.Integration.Tests.Support;
 
 namespace Hub.Integration.Tests.Diagnostics;
