@@ -15,6 +15,7 @@ namespace Hub;
 public sealed class ConnectionRooms
 {
     private readonly IActorRef _outbox;
+    private readonly Server.OutboxQueue _queue;
     private readonly IActorRef _owner;
     private readonly RoomBackend _backend;
     private readonly HashSet<string> _joined = new(StringComparer.Ordinal);
@@ -23,6 +24,7 @@ public sealed class ConnectionRooms
     {
         _backend = ((PubSub.Rooms)rooms).Backend;
         _outbox = outbox;
+        _queue = new Server.OutboxQueue(outbox);
         _owner = owner;
     }
 
@@ -47,7 +49,7 @@ public sealed class ConnectionRooms
         ArgumentNullException.ThrowIfNull(options);
         _joined.Add(room);
         var mode = options.Envelopes ? RoomNodeActor.DeliveryMode.Envelopes : RoomNodeActor.DeliveryMode.Raw;
-        return await _backend.JoinAsync(room, MemberId, _outbox, _owner, mode, options).ConfigureAwait(true);
+        return await _backend.JoinAsync(room, MemberId, _outbox, _owner, mode, options, _queue).ConfigureAwait(true);
     }
 
     public async Task LeaveAsync(string room)
@@ -62,6 +64,7 @@ public sealed class ConnectionRooms
     /// </summary>
     internal void LeaveAllAfterClose()
     {
+        _queue.Close();
         foreach (var room in _joined)
             _ = _backend.LeaveAsync(room, MemberId).ContinueWith(static t => _ = t.Exception,
                 TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);

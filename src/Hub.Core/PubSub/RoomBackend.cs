@@ -16,8 +16,8 @@ internal sealed class RoomBackend(IActorRef node, IActorRef owners, int maxBroad
     internal IActorRef Owners => owners;
 
     public Task<RoomJoinResult> JoinAsync(string room, string member, IActorRef outbox, IActorRef owner,
-        RoomNodeActor.DeliveryMode mode, RoomJoinOptions options) =>
-        node.Ask<RoomJoinResult>(new RoomNodeActor.Join(room, member, outbox, owner, mode, options), askTimeout);
+        RoomNodeActor.DeliveryMode mode, RoomJoinOptions options, Server.OutboxQueue? queue = null) =>
+        node.Ask<RoomJoinResult>(new RoomNodeActor.Join(room, member, outbox, owner, mode, options, queue), askTimeout);
 
     public Task LeaveAsync(string room, string member) =>
         node.Ask<RoomNodeActor.Left>(new RoomNodeActor.Leave(room, member), askTimeout);

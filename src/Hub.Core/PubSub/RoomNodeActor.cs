@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Hub.Diagnostics;
+using Hub.Server;
 using Hub.WebSockets;
 
 namespace Hub.PubSub;
@@ -131,7 +132,7 @@ internal sealed class RoomNodeActor : ReceiveActor, IWithTimers
             var result = new RoomJoinResult(a.Head, a.Recovered, a.Recovered ? replay.Count : 0, a.Reason, m.Id);
             m.Asker!.Tell(result);
             m.Asker = null;
-            if (m.Mode == DeliveryMode.Envelopes && m.SendJoined) m.Outbox.Tell(new WsOutbound.Frame(RoomEnvelopes.Joined(a.Room, result)), ActorRefs.NoSender);
+            if (m.Mode == DeliveryMode.Envelopes && m.SendJoined) m.Send(new WsOutbound.Frame(RoomEnvelopes.Joined(a.Room, result)));
         }
         if (!a.Recovered && (!firstJoin || m.Mode == DeliveryMode.Events)) SendReset(m, start, a.Reason ?? "epoch-changed");
         // Where this member stands now: just before the first replayed message, or at the head. A position already
@@ -177,10 +178,10 @@ internal sealed class RoomNodeActor : ReceiveActor, IWithTimers
         switch (m.Mode)
         {
             case DeliveryMode.Raw:
-                m.Outbox.Tell(frame ??= new WsOutbound.Frame(message.Frame, message.Room), ActorRefs.NoSender);
+                m.Send(frame ??= new WsOutbound.Frame(message.Frame, message.Room));
                 break;
             case DeliveryMode.Envelopes:
-                m.Outbox.Tell(envelope ??= new WsOutbound.Frame(RoomEnvelopes.Message(message), message.Room), ActorRefs.NoSender);
+                m.Send(envelope ??= new WsOutbound.Frame(RoomEnvelopes.Message(message), message.Room));
                 break;
             default:
                 m.Outbox.Tell(new ToFollower(new RoomEvent(RoomEventKind.Message, message.Position,
@@ -194,7 +195,7 @@ internal sealed class RoomNodeActor : ReceiveActor, IWithTimers
         switch (m.Mode)
         {
             case DeliveryMode.Envelopes:
-                m.Outbox.Tell(new WsOutbound.Frame(RoomEnvelopes.Reset(m.Room, position, reason)), ActorRefs.NoSender);
+                m.Send(new WsOutbound.Frame(RoomEnvelopes.Reset(m.Room, position, reason)));
                 break;
             case DeliveryMode.Events:
                 m.Outbox.Tell(new ToFollower(new RoomEvent(RoomEventKind.Reset, position, null, reason)), ActorRefs.NoSender);
@@ -213,7 +214,7 @@ internal sealed class RoomNodeActor : ReceiveActor, IWithTimers
             switch (m.Presence)
             {
                 case PresenceDelivery.Client when m.Mode == DeliveryMode.Envelopes:
-                    m.Outbox.Tell(frame ??= new WsOutbound.Frame(RoomEnvelopes.Presence(c.Event)), ActorRefs.NoSender);
+                    m.Send(frame ??= new WsOutbound.Frame(RoomEnvelopes.Presence(c.Event)));
                     break;
                 case PresenceDelivery.Handler:
                     m.Owner.Tell(new ToHandler(c.Event), ActorRefs.NoSender);
@@ -316,6 +317,7 @@ internal sealed class RoomNodeActor : ReceiveActor, IWithTimers
         public readonly string Id = j.Member;
         public readonly string? User = j.Options.User;
         public readonly IActorRef Outbox = j.Outbox;
+        private readonly OutboxQueue? _queue = j.Queue;
         public readonly IActorRef Owner = j.Owner;
         public readonly DeliveryMode Mode = j.Mode;
         public readonly PresenceDelivery Presence = j.Options.Presence;
@@ -327,6 +329,15 @@ internal sealed class RoomNodeActor : ReceiveActor, IWithTimers
 
         /// <summary>The last message this member got (or the head it joined at); null until the first acceptance.</summary>
         public RoomPosition? Position = j.Options.Since;
+
+        /// <summary>A frame for a socket member: batched through its outbox queue when it has one (one wake-up per
+        /// burst instead of a message per frame), else told to its outbox. Every frame to one member takes the same
+        /// way, so they stay in order.</summary>
+        public void Send(WsOutbound.Frame frame)
+        {
+            if (_queue is not null) _queue.Post(frame);
+            else Outbox.Tell(frame, ActorRefs.NoSender);
+        }
     }
 
     private sealed class RetryJoins : INoSerializationVerificationNeeded
@@ -340,9 +351,10 @@ internal sealed class RoomNodeActor : ReceiveActor, IWithTimers
     /// <summary>A presence event for a socket's <see cref="WebSocketHandler.OnPresenceAsync"/> (local only).</summary>
     public sealed record ToHandler(PresenceEvent Event) : INoSerializationVerificationNeeded;
 
-    /// <summary>Add a local member; replies <see cref="RoomJoinResult"/> once the owner accepted it.</summary>
-    public sealed record Join(string Room, string Member, IActorRef Outbox, IActorRef Owner, DeliveryMode Mode, RoomJoinOptions Options)
-        : INoSerializationVerificationNeeded;
+    /// <summary>Add a local member; replies <see cref="RoomJoinResult"/> once the owner accepted it. <c>Queue</c> is a
+    /// local socket's batching queue (see <see cref="OutboxQueue"/>), null for followers.</summary>
+    public sealed record Join(string Room, string Member, IActorRef Outbox, IActorRef Owner, DeliveryMode Mode, RoomJoinOptions Options,
+        OutboxQueue? Queue = null) : INoSerializationVerificationNeeded;
 
     /// <summary>Replies <see cref="Left"/>.</summary>
     public sealed record Leave(string Room, string Member) : INoSerializationVerificationNeeded;

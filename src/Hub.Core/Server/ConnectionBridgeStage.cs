@@ -61,6 +61,8 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
         private OverflowPolicy _configuredOverflow;
         private long _queuedFrameBytes;
         private int _queuedFrames;
+        // Where rooms batch their frames for this socket (known from its first wake-up); closed when the stage stops.
+        private OutboxQueue? _outboxQueue;
 
         private readonly IActorRef _connectionActor;
         private readonly ConnectionSignals _signals;
@@ -124,6 +126,12 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
                     return;
                 case WsOutbound.Frame frame:
                     if (_ws is not null) Enqueue(new ConnectionProtocol.Outbound(frame, null, false, false));
+                    return;
+                case OutboxQueue queue:
+                    // A batch of room frames: one wake-up for all of them, each queued under the same bounds.
+                    _outboxQueue = queue;
+                    if (queue.TakeAll() is not { } frames || _ws is null) return;
+                    foreach (var f in frames) Enqueue(new ConnectionProtocol.Outbound(f, null, false, false));
                     return;
                 case SendText text:
                     if (_ws is not null) Enqueue(new ConnectionProtocol.Outbound(new WsOutbound.Frame(PreparedFrame.Text(text.Text)), null, false, false));
@@ -264,6 +272,7 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
 
         public override void PostStop()
         {
+            _outboxQueue?.Close();
             _signals.Terminate();
             _connectionActor.Tell(ConnectionProtocol.StreamTerminated.Instance, ActorRefs.NoSender);
             base.PostStop();

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Stage;
+using Hub.Buffers;
 using Hub.Diagnostics;
 
 namespace Hub.Server;
@@ -66,7 +67,8 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
         private const string LingerTimer = "linger";
         private readonly TcpTransportStage _stage;
         private StageActor? _self;
-        private ByteString _pending = ByteString.Empty;
+        // What arrives while a write is in flight: sent as one write on its Ack.
+        private readonly WriteCoalescer _pending = new();
         private ByteString? _held;
         private int _inFlight;
         private bool _reading;
@@ -120,7 +122,7 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
             var data = Grab(_stage.In);
             if (data.IsEmpty) { PullIfRoom(); return; }
             if (_inFlight == 0) Send(data);
-            else _pending = _pending.IsEmpty ? data : _pending.Concat(data);
+            else _pending.Add(data);
             PullIfRoom();
         }
 
@@ -161,12 +163,8 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
 
                 case WriteAck:
                     _inFlight = 0;
-                    if (!_pending.IsEmpty)
-                    {
-                        var batch = _pending;
-                        _pending = ByteString.Empty;
-                        Send(batch);
-                    }
+                    _pending.Acknowledged();
+                    if (!_pending.IsEmpty) Send(_pending.Take());
                     PullIfRoom();
                     if (_inFlight == 0 && IsClosed(_stage.In)) BeginClose();
                     return;
@@ -271,6 +269,7 @@ internal sealed class TcpTransportStage : GraphStage<FlowShape<ByteString, ByteS
         {
             // A stage that stops for any other reason (failure, cancellation) must not leave the socket open.
             if (!_closed) Abort();
+            _pending.Clear();
             _owner.Tell(ConnectionProtocol.TransportStopped.Instance, ActorRefs.NoSender);
             base.PostStop();
         }

@@ -161,6 +161,38 @@ public sealed class RoomNodeActorSpec(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_socket_with_an_outbox_queue_gets_a_burst_in_order_with_one_wake_up()
+    {
+        var s = Start();
+        var entity = CreateTestProbe();
+        var socket = NewSocket("q1");
+        var queue = new Hub.Server.OutboxQueue(socket.Outbox.Ref);
+        s.Node.Tell(new RoomNodeActor.Join(Room, socket.Member, socket.Outbox.Ref, socket.Connection.Ref,
+            RoomNodeActor.DeliveryMode.Envelopes, new RoomJoinOptions(), queue), TestActor);
+        await s.Owners.ExpectMsgAsync<JoinRoom>();
+        entity.Send(s.Node, Accepted(socket.Member, 0));
+        await ExpectMsgAsync<RoomJoinResult>();
+        // The joined envelope takes the queue too (same way as the messages, so it stays first).
+        Assert.Same(queue, await socket.Outbox.ExpectMsgAsync<Hub.Server.OutboxQueue>());
+        var joined = queue.TakeAll()!;
+        Assert.Equal("joined", Type(Assert.Single(joined)));
+
+        for (var i = 1; i <= 5; i++) entity.Send(s.Node, Msg(i));
+        // One wake-up for the whole burst: the bridge has not drained it yet.
+        Assert.Same(queue, await socket.Outbox.ExpectMsgAsync<Hub.Server.OutboxQueue>());
+        await AwaitAssertAsync(() => Assert.Equal(5, queue.PendingCount));
+        await socket.Outbox.ExpectNoMsgAsync(Quiet);
+        var burst = queue.TakeAll()!;
+        Assert.Equal(["epoch1:1", "epoch1:2", "epoch1:3", "epoch1:4", "epoch1:5"],
+            burst.Select(f => Json(f).GetProperty("position").GetString()));
+
+        // Drained: the next message wakes the bridge again.
+        entity.Send(s.Node, Msg(6));
+        Assert.Same(queue, await socket.Outbox.ExpectMsgAsync<Hub.Server.OutboxQueue>());
+        Assert.Equal("epoch1:6", Json(Assert.Single(queue.TakeAll()!)).GetProperty("position").GetString());
+    }
+
+    [Fact]
     public async Task Members_of_one_kind_on_a_node_share_one_frame_per_message()
     {
         var s = Start();
