@@ -27,6 +27,9 @@ internal sealed class RoomNodeActor : ReceiveActor, IWithTimers
 
     private readonly IActorRef _owners;
     private readonly Dictionary<string, Dictionary<string, Member>> _rooms = new(StringComparer.Ordinal);
+    // Per room, the members that asked for presence: a join or leave then costs O(watchers), not O(members) — with
+    // 10,000 sockets joining a room nobody watches, scanning every member on every change was O(N²).
+    private readonly Dictionary<string, HashSet<Member>> _presenceWatchers = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, List<Member>> _byOwner = new();
     private readonly Dictionary<IActorRef, int> _watchedEntities = new();
     private readonly Dictionary<string, (RoomSnapshot Snapshot, DateTime Expires)> _snapshots = new(StringComparer.Ordinal);
@@ -99,6 +102,11 @@ internal sealed class RoomNodeActor : ReceiveActor, IWithTimers
         HubMetrics.SubscribersChanged(1);
         var member = new Member(j, Sender);
         members[j.Member] = member;
+        if (member.Presence != PresenceDelivery.None)
+        {
+            if (!_presenceWatchers.TryGetValue(j.Room, out var watchers)) _presenceWatchers[j.Room] = watchers = [];
+            watchers.Add(member);
+        }
         if (!_byOwner.TryGetValue(j.Owner, out var owned))
         {
             _byOwner[j.Owner] = owned = new List<Member>(2);
@@ -206,9 +214,9 @@ internal sealed class RoomNodeActor : ReceiveActor, IWithTimers
 
     private void OnPresence(PresenceChanged c)
     {
-        if (!_rooms.TryGetValue(c.Event.Room, out var members)) return;
+        if (!_presenceWatchers.TryGetValue(c.Event.Room, out var watchers)) return;
         WsOutbound.Frame? frame = null;
-        foreach (var m in members.Values)
+        foreach (var m in watchers)
         {
             if (!m.Active) continue;
             switch (m.Presence)
@@ -264,6 +272,8 @@ internal sealed class RoomNodeActor : ReceiveActor, IWithTimers
         {
             members.Remove(m.Id);
             HubMetrics.SubscribersChanged(-1);
+            if (_presenceWatchers.TryGetValue(m.Room, out var watchers) && watchers.Remove(m) && watchers.Count == 0)
+                _presenceWatchers.Remove(m.Room);
             if (members.Count == 0)
             {
                 _rooms.Remove(m.Room);
