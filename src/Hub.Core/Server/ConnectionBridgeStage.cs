@@ -50,7 +50,8 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
     {
         private const string SlowConsumerTimer = "slow-consumer";
         private readonly ConnectionBridgeStage _stage;
-        private readonly LinkedList<ConnectionProtocol.Outbound> _queue = new();
+        // Bare WebSocket frames (the bulk: room fan-out) as themselves, everything else as ConnectionProtocol.Outbound.
+        private readonly Queue<object> _queue = new();
         private StageActor? _self;
         private TaskCompletionSource? _awaitingAcceptance;
         private bool _closeRequested;
@@ -125,13 +126,13 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
                     if (outbound.AckInbound && !IsClosed(_stage.In) && !HasBeenPulled(_stage.In)) Pull(_stage.In);
                     return;
                 case WsOutbound.Frame frame:
-                    if (_ws is not null) Enqueue(new ConnectionProtocol.Outbound(frame, null, false, false));
+                    if (_ws is not null) EnqueueFrame(frame);
                     return;
                 case OutboxQueue queue:
                     // A batch of room frames: one wake-up for all of them, each queued under the same bounds.
                     _outboxQueue = queue;
                     if (queue.TakeAll() is not { } frames || _ws is null) return;
-                    foreach (var f in frames) Enqueue(new ConnectionProtocol.Outbound(f, null, false, false));
+                    foreach (var f in frames) EnqueueFrame(f);
                     return;
                 case SendText text:
                     if (_ws is not null) Enqueue(new ConnectionProtocol.Outbound(new WsOutbound.Frame(PreparedFrame.Text(text.Text)), null, false, false));
@@ -162,12 +163,21 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
             }
             if (outbound.Element is WsOutbound.Frame frame)
             {
-                if (!MakeRoom(frame)) return;
-                _queuedFrameBytes += frame.Prepared.Size;
-                _queuedFrames++;
+                // A bare frame needs no ack, flush or close: it is queued as itself, without the Outbound wrapper.
+                EnqueueFrame(frame);
+                return;
             }
-            _queue.AddLast(outbound);
+            _queue.Enqueue(outbound);
             if (outbound.CloseAfter) _closeRequested = true;
+            TryPush();
+        }
+
+        private void EnqueueFrame(WsOutbound.Frame frame)
+        {
+            if (_closeRequested || !MakeRoom(frame)) return;
+            _queuedFrameBytes += frame.Prepared.Size;
+            _queuedFrames++;
+            _queue.Enqueue(frame);
             TryPush();
         }
 
@@ -189,7 +199,7 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
                     HubMetrics.SlowConsumerClosed(_stage._telemetry.ServerPort);
                     // The queued frames and the incoming one are lost with the connection.
                     HubMetrics.MessagesDropped(framesBefore + 1, OverflowPolicy.Close, _stage._telemetry.ServerPort);
-                    _queue.AddFirst(new ConnectionProtocol.Outbound(new WsOutbound.Close(CloseCodes.PolicyViolation, "slow consumer"), null, false, false));
+                    PutFirst(new ConnectionProtocol.Outbound(new WsOutbound.Close(CloseCodes.PolicyViolation, "slow consumer"), null, false, false));
                     _connectionActor.Tell(ConnectionProtocol.SlowConsumer.Instance, _self!.Ref);
                     _overflow = OverflowPolicy.DropOldest; // the close is decided; later frames just make room
                     // A consumer that does not read will not read our Close either: bound the wait, then abort.
@@ -201,12 +211,21 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
                     RemoveFrames(static (f, k) => f.ConflationKey == (string?)k, key);
                     break;
             }
-            // drop-oldest (and conflate's fallback): make room from the front of the queue.
-            for (var node = _queue.First; node is not null && Full();)
+            // drop-oldest (and conflate's fallback): make room from the front of the queue. Frames at the head go in
+            // O(1); the rare element that is not a frame (a pending response part) keeps its place.
+            while (Full() && _queue.TryPeek(out var head) && head is WsOutbound.Frame oldest)
             {
-                var next = node.Next;
-                if (node.Value.Element is WsOutbound.Frame f) RemoveNode(node, f);
-                node = next;
+                _queue.Dequeue();
+                Forget(oldest);
+            }
+            if (Full())
+            {
+                for (var n = _queue.Count; n > 0; n--)
+                {
+                    var item = _queue.Dequeue();
+                    if (item is WsOutbound.Frame f && Full()) Forget(f);
+                    else _queue.Enqueue(item);
+                }
             }
             var fits = !Full();
             // The frames removed, plus the incoming one when even an emptied queue cannot take it.
@@ -214,34 +233,44 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
             return fits;
         }
 
+        /// <summary>Removes the frames <paramref name="predicate"/> picks, keeping the order of everything else
+        /// (overflow paths only: it rebuilds the queue).</summary>
         private void RemoveFrames(Func<WsOutbound.Frame, object?, bool> predicate, object? state)
         {
-            for (var node = _queue.First; node is not null;)
+            for (var n = _queue.Count; n > 0; n--)
             {
-                var next = node.Next;
-                if (node.Value.Element is WsOutbound.Frame f && predicate(f, state)) RemoveNode(node, f);
-                node = next;
+                var item = _queue.Dequeue();
+                if (item is WsOutbound.Frame f && predicate(f, state)) Forget(f);
+                else _queue.Enqueue(item);
             }
         }
 
-        private void RemoveNode(LinkedListNode<ConnectionProtocol.Outbound> node, WsOutbound.Frame frame)
+        private void PutFirst(object item)
         {
-            _queue.Remove(node);
+            var rest = _queue.ToArray();
+            _queue.Clear();
+            _queue.Enqueue(item);
+            foreach (var r in rest) _queue.Enqueue(r);
+        }
+
+        private void Forget(WsOutbound.Frame frame)
+        {
             _queuedFrameBytes -= frame.Prepared.Size;
             _queuedFrames--;
         }
 
         private void TryPush()
         {
-            while (_queue.First is { } first && IsAvailable(_stage.Out) && _awaitingAcceptance is null)
+            while (_queue.Count > 0 && IsAvailable(_stage.Out) && _awaitingAcceptance is null)
             {
-                var next = first.Value;
-                _queue.RemoveFirst();
-                if (next.Element is WsOutbound.Frame frame)
+                var item = _queue.Dequeue();
+                if (item is WsOutbound.Frame frame)
                 {
-                    _queuedFrameBytes -= frame.Prepared.Size;
-                    _queuedFrames--;
+                    Forget(frame);
+                    Push(_stage.Out, frame);
+                    continue;
                 }
+                var next = (ConnectionProtocol.Outbound)item;
                 if (next.Element is null)
                 {
                     if (next.Accepted is { } done) _signals.FlushAccepted(done);
