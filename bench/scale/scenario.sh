@@ -58,7 +58,9 @@ scale_requirements() {
     # Per process: the most sockets one node or one load generator holds (run.sh raises ulimit -n to the hard limit).
     local per=$SCALE_SINGLE
     (((SCALE_TOTAL + SCALE_NODES - 1) / SCALE_NODES > per)) && per=$(((SCALE_TOTAL + SCALE_NODES - 1) / SCALE_NODES))
-    ((per > FD_NEED)) && FD_NEED=$per
+    # An if, not '(( )) &&': as the function's last command a false test would return 1 and, under set -e, end the
+    # whole run without a word when an earlier scenario already needs more open files.
+    if ((per > FD_NEED)); then FD_NEED=$per; fi
 }
 
 # Starts Hub.Host node $1 pinned to SCALE_CPUS (cluster flags unless $2 = single); waits until it answers GET /.

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
 using Hub.Configuration;
+using Hub.Dispatch;
 using Hub.Diagnostics;
 using Hub.Handlers;
 using Hub.Http;
@@ -130,7 +131,8 @@ internal sealed class ConnectionActor : ReceiveActor, IWithUnboundedStash
         DrainSignal drainSignal, string id, ListenerTelemetry? telemetry = null)
     {
         var t = telemetry ?? ListenerTelemetry.Unbound;
-        return Akka.Actor.Props.Create(() => new ConnectionActor(tcp, remote, app, settings, graph, drainSignal, id, t));
+        return Akka.Actor.Props.Create(() => new ConnectionActor(tcp, remote, app, settings, graph, drainSignal, id, t))
+            .WithDispatcher(ConnectionDispatcher.Id);
     }
 
     public string Id => _id;

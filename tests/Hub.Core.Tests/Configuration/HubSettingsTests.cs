@@ -76,7 +76,10 @@ public sealed class HubSettingsTests
     {
         var reference = HubSettings.DefaultConfig();
         var settings = HubSettings.FromConfig(reference);
-        var leaves = Leaves(reference.GetConfig("hub"), "hub").ToList();
+        // hub.connection-dispatcher is a dispatcher definition that Akka reads (Dispatch/CompactMessageQueueTests
+        // checks that actors get it), not a setting of HubSettings.
+        var leaves = Leaves(reference.GetConfig("hub"), "hub")
+            .Where(l => !l.Key.StartsWith(Hub.Dispatch.ConnectionDispatcher.Id + ".", StringComparison.Ordinal)).ToList();
 
         // A key documented but never read (or read but not documented) is a bug either way.
         Assert.Equal(Keys.Keys.Order(StringComparer.Ordinal), leaves.Select(l => l.Key).Order(StringComparer.Ordinal));
