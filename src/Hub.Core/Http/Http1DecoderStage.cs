@@ -13,22 +13,28 @@ namespace Hub.Http;
 /// completes. Parses only on demand, so a pipelined request waits in the buffer (unparsed, unanswered) until the
 /// previous response is done, and the socket is not read while the buffer holds a complete request.
 ///
-/// Owns the two connection timers that depend on parse state, armed only while the connection waits for a request:
+/// Owns the two connection timeouts that depend on parse state, armed only while the connection waits for a request:
 /// keep-alive-timeout while nothing of the next request has arrived (expiry closes quietly), and
-/// request-headers-timeout once its first byte has (expiry answers 408).
+/// request-headers-timeout once its first byte has (expiry answers 408). Their deadlines are watched by a
+/// <see cref="Server.DeadlineSweep"/> shared by the listener's connections: no timer or scheduled message per connection.
 /// </summary>
 internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpInbound>>
 {
     public Http1DecoderStage(HttpSettings settings, WebSockets.ProtocolSwitch? protocolSwitch = null,
-        ListenerTelemetry? telemetry = null)
+        ListenerTelemetry? telemetry = null, Server.DeadlineSweep? sweep = null)
     {
         Settings = settings;
+        Sweep = sweep;
         Telemetry = telemetry ?? ListenerTelemetry.Unbound;
         Switch = protocolSwitch;
         Shape = new FlowShape<ByteString, HttpInbound>(In, Out);
     }
 
     public HttpSettings Settings { get; }
+
+    /// <summary>Where connections' timeouts are watched: the listener's, shared by its connections. Null: each
+    /// materialization gets its own (a stage used on its own, as in tests).</summary>
+    public Server.DeadlineSweep? Sweep { get; }
 
     /// <summary>Where rejections are counted.</summary>
     public ListenerTelemetry Telemetry { get; }
@@ -44,14 +50,15 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
         new Logic(this, Switch ?? inheritedAttributes.GetAttribute<Server.ConnectionContext>(null!)?.Switch);
 
-    private sealed class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
+    private sealed class Logic : GraphStageLogic, IInHandler, IOutHandler
     {
-        // optimization: one repeating tick per connection checks two deadlines, instead of a scheduler entry
-        // created and cancelled per request (a 130 s keep-alive entry per request piles up in the timer wheel:
-        // hundreds of MB at 30 K req/s).
-        private const string Tick = "tick";
+        // optimization: the two deadlines are plain fields, watched by the listener's DeadlineSweep, instead of a
+        // scheduler entry per request (a 130 s keep-alive entry per request piled up in the timer wheel: hundreds of
+        // MB at 30 K req/s) or a repeating tick per connection (a message per idle connection per tick).
         private long _keepAliveDeadline; // Environment.TickCount64 ms; 0 = not armed
         private long _headersDeadline;
+        private Server.DeadlineSweep.Entry? _deadline;
+        private Server.DeadlineSweep? _ownSweep;
 
         private readonly Http1DecoderStage _stage;
         private readonly ReceiveBuffer _buffer = new();
@@ -105,45 +112,73 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
 
         public override void PreStart()
         {
-            var ka = _stage.Settings.KeepAliveTimeout;
-            var rh = _stage.Settings.RequestHeadersTimeout;
-            var shortest = ka == Timeout.InfiniteTimeSpan ? rh : rh == Timeout.InfiniteTimeSpan ? ka : (ka < rh ? ka : rh);
-            if (shortest == Timeout.InfiniteTimeSpan) return;
-            // Granularity: a tenth of the shortest timeout, between 50 ms and 1 s.
-            var interval = TimeSpan.FromMilliseconds(Math.Clamp(shortest.TotalMilliseconds / 10, 50, 1000));
-            ScheduleRepeatedly(Tick, interval);
+            var sweep = _stage.Sweep;
+            if (sweep is null)
+            {
+                if (Server.DeadlineSweep.PeriodFor(_stage.Settings.KeepAliveTimeout, _stage.Settings.RequestHeadersTimeout) is not { } period)
+                    return; // no timeouts to watch
+                sweep = _ownSweep = new Server.DeadlineSweep(period);
+            }
+            _deadline = sweep.Register(GetAsyncCallback(OnDeadline));
+            PublishDeadline();
         }
 
-        protected override void OnTimer(object timerKey)
+        /// <summary>Tells the sweep the earliest armed deadline (0: none). Called whenever one changes.</summary>
+        private void PublishDeadline()
+        {
+            if (_deadline is null) return;
+            var ka = _keepAliveDeadline;
+            var rh = _headersDeadline;
+            _deadline.Set(ka == 0 ? rh : rh == 0 ? ka : Math.Min(ka, rh));
+        }
+
+        private void OnDeadline()
         {
             if (IsSwitched || _done)
             {
-                CancelTimer(Tick);
+                StopWatching();
                 return;
             }
-            if (_inBody) return;
             var now = Environment.TickCount64;
-            if (_keepAliveDeadline != 0 && now >= _keepAliveDeadline)
+            if (!_inBody && _keepAliveDeadline != 0 && now >= _keepAliveDeadline)
             {
                 // Idle keep-alive connection: close without a response (Kestrel and nginx do the same).
                 CompleteStage();
+                return;
             }
-            else if (_headersDeadline != 0 && now >= _headersDeadline && IsAvailable(_stage.Out))
+            if (!_inBody && _headersDeadline != 0 && now >= _headersDeadline && IsAvailable(_stage.Out))
             {
                 Reject(RejectionReason.RequestHeadersTimeout);
+                return;
             }
+            // Not due (a deadline moved after the sweep read it) or not answerable yet: watch again.
+            PublishDeadline();
+        }
+
+        private void StopWatching()
+        {
+            _deadline?.Unregister();
+            _deadline = null;
+            _ownSweep?.Dispose();
+            _ownSweep = null;
         }
 
         private void ArmKeepAlive()
         {
             if (_keepAliveDeadline == 0 && _stage.Settings.KeepAliveTimeout != Timeout.InfiniteTimeSpan)
+            {
                 _keepAliveDeadline = Environment.TickCount64 + (long)_stage.Settings.KeepAliveTimeout.TotalMilliseconds;
+                PublishDeadline();
+            }
         }
 
         private void ArmHeaders()
         {
             if (_headersDeadline == 0 && _stage.Settings.RequestHeadersTimeout != Timeout.InfiniteTimeSpan)
+            {
                 _headersDeadline = Environment.TickCount64 + (long)_stage.Settings.RequestHeadersTimeout.TotalMilliseconds;
+                PublishDeadline();
+            }
         }
 
         private void TryEmit()
@@ -171,6 +206,7 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
                 if (IsClosed(_stage.In)) { CompleteStage(); return; }
                 _headersDeadline = 0;
                 ArmKeepAlive();
+                PublishDeadline();
                 PullIfNeeded();
                 return;
             }
@@ -182,6 +218,7 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
                     _buffer.Advance(consumed);
                     _keepAliveDeadline = 0;
                     _headersDeadline = 0;
+                    PublishDeadline();
                     if (head!.HasBody)
                     {
                         _inBody = true;
@@ -199,6 +236,7 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
                     // The first byte of a request starts the head deadline; idle time before it does not count.
                     _keepAliveDeadline = 0;
                     ArmHeaders();
+                    PublishDeadline();
                     PullIfNeeded();
                     return;
             }
@@ -239,6 +277,7 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
         {
             _keepAliveDeadline = 0;
             _headersDeadline = 0;
+            StopWatching(); // WebSocket keep-alive is the WebSocket stage's (pings)
             if (!_buffer.IsEmpty)
             {
                 Push(_stage.Out, new HttpInbound.Raw(_buffer.TakeAll()));
@@ -267,6 +306,7 @@ internal sealed class Http1DecoderStage : GraphStage<FlowShape<ByteString, HttpI
 
         public override void PostStop()
         {
+            StopWatching();
             _buffer.Dispose();
             base.PostStop();
         }

@@ -14,10 +14,12 @@ namespace Hub.Server;
 /// async boundaries: every hop inside is a method call), built and fused once per listener; what differs per
 /// connection travels as a <see cref="ConnectionContext"/> attribute.
 /// </summary>
-internal sealed class ConnectionGraph
+internal sealed class ConnectionGraph : IDisposable
 {
     private readonly IRunnableGraph<NotUsed> _blueprint;
     private readonly IMaterializer _materializer;
+    // One timer for every connection's keep-alive and request-head deadlines (see DeadlineSweep).
+    private readonly DeadlineSweep? _sweep;
 
     /// <param name="settings">Limits and timeouts for every connection built from this blueprint.</param>
     /// <param name="materializer">One materializer for all connections of a listener: Akka.NET's
@@ -30,14 +32,23 @@ internal sealed class ConnectionGraph
         // WebSocket layer and HTTP encoder to the transport (bytes to write). Built and fused once: each connection
         // materializes the same fused island with its own ConnectionContext, instead of building, and fusing, a
         // module tree per accept (which cost CPU per accept and ~1.5 KB of retained modules per connection).
+        _sweep = DeadlineSweep.PeriodFor(settings.Http.KeepAliveTimeout, settings.Http.RequestHeadersTimeout) is { } period
+            ? new DeadlineSweep(period)
+            : null;
         var transport = Flow.FromGraph(new TcpTransportStage(null, null, settings.Server.MaxUnackedWriteBytes, settings.Server.LingerTimeout, telemetry));
         var codec = BidiFlow.FromFlows(
-            Flow.FromGraph(new Http1DecoderStage(settings.Http, null, telemetry)),
+            Flow.FromGraph(new Http1DecoderStage(settings.Http, null, telemetry, _sweep)),
             Flow.FromGraph(new Http1EncoderStage(settings.Http)));
         var webSocket = BidiFlow.FromGraph(new WebSockets.WebSocketStage(null, telemetry));
         var bridge = Flow.FromGraph(new ConnectionBridgeStage(null, null, telemetry));
         _blueprint = RunnableGraph.FromGraph(Fusing.Aggressive(transport.Join(codec).Join(webSocket).Join(bridge)));
     }
+
+    /// <summary>Connections' deadlines being watched (for tests and diagnostics).</summary>
+    internal int WatchedDeadlines => _sweep?.Count ?? 0;
+
+    /// <summary>The listener is gone: stop the sweep (its connections are stopped with it).</summary>
+    public void Dispose() => _sweep?.Dispose();
 
     public void Run(IActorRef tcpConnection, IActorRef connectionActor, ConnectionSignals signals) =>
         _blueprint.WithAttributes(new Attributes(new ConnectionContext(tcpConnection, connectionActor, signals))).Run(_materializer);

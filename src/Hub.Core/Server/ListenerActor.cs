@@ -65,6 +65,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _bound.TrySetException(new InvalidOperationException($"listener for {_endpoint} stopped before binding"));
+        _graph?.Dispose(); // its connections (children) have stopped by now
     }
 
     // Connections are stopped on failure, never restarted (Akka.IO's own policy for connection handlers). Akka logs
