@@ -25,6 +25,7 @@
 
 # The load generator runner (ws_loadgen, ws_field, ws_require_result) and the report helpers live there.
 declare -F ws_loadgen >/dev/null || source "$BENCH_DIR/ws/scenario.sh"
+declare -F hub_node_start >/dev/null || source "$BENCH_DIR/cluster/nodes.sh"
 
 CLUSTER_NODES=${CLUSTER_NODES:-3}
 CLUSTER_SIZE=${CLUSTER_SIZE:-1000x1000}
@@ -57,57 +58,16 @@ cluster_requirements() {
     ws_broadcast_fd_need "$CLUSTER_SIZE"
 }
 
-# Starts Hub.Host as node $1 pinned to CLUSTER_CPUS, with the cluster flags unless $2 = single; appends its PID to
-# CLUSTER_PIDS and waits until it answers GET /.
+# Starts Hub.Host as node $1 (bench/cluster/nodes.sh), with the cluster flags unless $2 = single; records its PID.
 cluster_start_node() {
-    local node=$1 mode=${2:-cluster} port=$((CLUSTER_HTTP_BASE + $1)) remote=$((CLUSTER_REMOTE_BASE + $1)) cmd o pid
-    [[ -f $HUB_DLL ]] || die "$HUB_DLL missing (build first)"
-    [[ -z $(ss -Htln "( sport = :$port )") ]] || die "port $port is already in use"
-    cmd=(dotnet "$HUB_DLL" --port "$port" --bind 127.0.0.1)
-    if [[ $mode != single ]]; then
-        [[ -z $(ss -Htln "( sport = :$remote )") ]] || die "port $remote is already in use"
-        cmd+=(--cluster-port "$remote" --seed "127.0.0.1:$CLUSTER_REMOTE_BASE")
-    fi
-    for o in $CLUSTER_SET; do cmd+=(--set "$o"); done
-    taskset -c "$CLUSTER_CPUS" "${cmd[@]}" >>"$RUN_DIR/cluster-node$node.log" 2>&1 &
-    pid=$!
-    STARTED+=("$pid")
-    CLUSTER_PIDS[node]=$pid
-    local deadline=$((SECONDS + STARTUP_TIMEOUT))
-    until curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; do
-        kill -0 "$pid" 2>/dev/null || { tail -n 20 "$RUN_DIR/cluster-node$node.log" >&2; die "node $node exited during start"; }
-        ((SECONDS < deadline)) || { tail -n 20 "$RUN_DIR/cluster-node$node.log" >&2; die "node $node did not answer within ${STARTUP_TIMEOUT}s"; }
-        sleep 0.2
-    done
+    hub_node_start cluster "$1" "${2:-cluster}" "$CLUSTER_HTTP_BASE" "$CLUSTER_REMOTE_BASE" "$CLUSTER_CPUS" "$CLUSTER_SET"
+    CLUSTER_PIDS[$1]=$HUB_NODE_PID
 }
 
-# Waits until nodes 0..$1-1 each report $1 up members in /health.
-cluster_wait_members() {
-    local n=$1 i ready members deadline=$((SECONDS + CLUSTER_FORM_TIMEOUT))
-    while :; do
-        ready=0
-        for ((i = 0; i < n; i++)); do
-            members=$(curl -s --max-time 2 "http://127.0.0.1:$((CLUSTER_HTTP_BASE + i))/health" | grep -o '"address"' | wc -l || true)
-            ((members >= n)) && ready=$((ready + 1))
-        done
-        ((ready == n)) && return 0
-        ((SECONDS < deadline)) || die "the cluster did not reach $n members in ${CLUSTER_FORM_TIMEOUT}s (logs: $RUN_DIR/cluster-node*.log)"
-        sleep 0.5
-    done
-}
-
-# A cluster whose room "chat" is owned by node 0: node 0 starts alone, GET /presence/chat asks the room's owner and
-# so starts it there (the only node), then the other nodes join.
+# CLUSTER_NODES nodes whose room "chat" is owned by node 0 (bench/cluster/nodes.sh).
 cluster_start() {
-    local i
-    CLUSTER_PIDS=()
-    log "cluster: starting node 0 (seed) and opening the room there"
-    cluster_start_node 0
-    cluster_wait_members 1
-    curl -sf -o /dev/null --max-time 30 "http://127.0.0.1:$CLUSTER_HTTP_BASE/presence/chat" || die "GET /presence/chat failed on node 0"
-    for ((i = 1; i < CLUSTER_NODES; i++)); do cluster_start_node "$i"; done
-    cluster_wait_members "$CLUSTER_NODES"
-    log "cluster: $CLUSTER_NODES nodes up (pids ${CLUSTER_PIDS[*]})"
+    hub_cluster_start cluster "$CLUSTER_NODES" "$CLUSTER_HTTP_BASE" "$CLUSTER_REMOTE_BASE" "$CLUSTER_CPUS" "$CLUSTER_SET" "$CLUSTER_FORM_TIMEOUT"
+    CLUSTER_PIDS=("${HUB_NODE_PIDS[@]}")
 }
 
 cluster_stop() {

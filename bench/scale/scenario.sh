@@ -25,6 +25,7 @@
 #   SCALE_SKIP_SINGLE [0] / SCALE_SKIP_CLUSTER [0]   1 = leave that setup out
 
 declare -F ws_field >/dev/null || source "$BENCH_DIR/ws/scenario.sh"
+declare -F hub_node_start >/dev/null || source "$BENCH_DIR/cluster/nodes.sh"
 
 SCALE_SINGLE=${SCALE_SINGLE:-19000}
 SCALE_NODES=${SCALE_NODES:-6}
@@ -63,56 +64,16 @@ scale_requirements() {
     if ((per > FD_NEED)); then FD_NEED=$per; fi
 }
 
-# Starts Hub.Host node $1 pinned to SCALE_CPUS (cluster flags unless $2 = single); waits until it answers GET /.
+# Starts Hub.Host node $1 (bench/cluster/nodes.sh), with the cluster flags unless $2 = single; records its PID.
 scale_start_node() {
-    local node=$1 mode=${2:-cluster} port=$((SCALE_HTTP_BASE + $1)) remote=$((SCALE_REMOTE_BASE + $1)) cmd o pid
-    [[ -f $HUB_DLL ]] || die "$HUB_DLL missing (build first)"
-    [[ -z $(ss -Htln "( sport = :$port )") ]] || die "port $port is already in use"
-    cmd=(dotnet "$HUB_DLL" --port "$port" --bind 127.0.0.1)
-    if [[ $mode != single ]]; then
-        [[ -z $(ss -Htln "( sport = :$remote )") ]] || die "port $remote is already in use"
-        cmd+=(--cluster-port "$remote" --seed "127.0.0.1:$SCALE_REMOTE_BASE")
-    fi
-    for o in $SCALE_SET; do cmd+=(--set "$o"); done
-    taskset -c "$SCALE_CPUS" "${cmd[@]}" >>"$RUN_DIR/scale-node$node.log" 2>&1 &
-    pid=$!
-    STARTED+=("$pid")
-    SCALE_PIDS[node]=$pid
-    local deadline=$((SECONDS + STARTUP_TIMEOUT))
-    until curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; do
-        kill -0 "$pid" 2>/dev/null || { tail -n 20 "$RUN_DIR/scale-node$node.log" >&2; die "scale node $node exited during start"; }
-        ((SECONDS < deadline)) || { tail -n 20 "$RUN_DIR/scale-node$node.log" >&2; die "scale node $node did not answer within ${STARTUP_TIMEOUT}s"; }
-        sleep 0.2
-    done
+    hub_node_start scale "$1" "${2:-cluster}" "$SCALE_HTTP_BASE" "$SCALE_REMOTE_BASE" "$SCALE_CPUS" "$SCALE_SET"
+    SCALE_PIDS[$1]=$HUB_NODE_PID
 }
 
-# Waits until nodes 0..$1-1 each report $1 members in /health.
-scale_wait_members() {
-    local n=$1 i ready members deadline=$((SECONDS + SCALE_FORM_TIMEOUT))
-    while :; do
-        ready=0
-        for ((i = 0; i < n; i++)); do
-            members=$(curl -s --max-time 2 "http://127.0.0.1:$((SCALE_HTTP_BASE + i))/health" | grep -o '"address"' | wc -l || true)
-            ((members >= n)) && ready=$((ready + 1))
-        done
-        ((ready == n)) && return 0
-        ((SECONDS < deadline)) || die "the scale cluster did not reach $n members in ${SCALE_FORM_TIMEOUT}s (logs: $RUN_DIR/scale-node*.log)"
-        sleep 0.5
-    done
-}
-
-# N nodes; node 0 starts alone and opens the room "chat" (GET /presence/chat asks the owner: the only node), so node 0
-# owns it and every join and the broadcast cross the network.
+# $1 nodes whose room "chat" is owned by node 0, so every join and the broadcast cross the network.
 scale_start_cluster() {
-    local n=$1 i
-    SCALE_PIDS=()
-    log "scale: starting node 0 (seed) and opening the room there"
-    scale_start_node 0
-    scale_wait_members 1
-    curl -sf -o /dev/null --max-time 30 "http://127.0.0.1:$SCALE_HTTP_BASE/presence/chat" || die "GET /presence/chat failed on node 0"
-    for ((i = 1; i < n; i++)); do scale_start_node "$i"; done
-    scale_wait_members "$n"
-    log "scale: $n nodes up (pids ${SCALE_PIDS[*]})"
+    hub_cluster_start scale "$1" "$SCALE_HTTP_BASE" "$SCALE_REMOTE_BASE" "$SCALE_CPUS" "$SCALE_SET" "$SCALE_FORM_TIMEOUT"
+    SCALE_PIDS=("${HUB_NODE_PIDS[@]}")
 }
 
 scale_stop_nodes() {

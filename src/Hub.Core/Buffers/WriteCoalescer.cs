@@ -49,8 +49,8 @@ internal sealed class WriteCoalescer
             return single;
         }
         if (_buffer is null) return ByteString.Empty;
+        // The transport takes only after the previous write's Ack (Acknowledged), so nothing is in flight here.
         var bytes = ByteString.FromBytes(_buffer, 0, _length);
-        ReturnInFlight();
         _inFlight = _buffer;
         _buffer = null;
         _length = 0;
@@ -58,7 +58,12 @@ internal sealed class WriteCoalescer
     }
 
     /// <summary>The last write taken has completed: its buffer can be reused.</summary>
-    public void Acknowledged() => ReturnInFlight();
+    public void Acknowledged()
+    {
+        if (_inFlight is null) return;
+        ArrayPool<byte>.Shared.Return(_inFlight);
+        _inFlight = null;
+    }
 
     /// <summary>The connection is gone: forget everything. A buffer still lent to a write is left to the GC, not
     /// returned, since the socket may not be done with it.</summary>
@@ -86,12 +91,5 @@ internal sealed class WriteCoalescer
         }
         data.CopyTo(_buffer, _length, data.Count);
         _length = needed;
-    }
-
-    private void ReturnInFlight()
-    {
-        if (_inFlight is null) return;
-        ArrayPool<byte>.Shared.Return(_inFlight);
-        _inFlight = null;
     }
 }

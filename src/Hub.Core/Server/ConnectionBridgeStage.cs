@@ -195,7 +195,7 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
             {
                 case OverflowPolicy.Close:
                     // Nobody silently misses messages: drop what is queued and start the closing handshake.
-                    RemoveFrames(static (_, _) => true, null);
+                    RemoveFrames(static _ => true);
                     HubMetrics.SlowConsumerClosed(_stage._telemetry.ServerPort);
                     // The queued frames and the incoming one are lost with the connection.
                     HubMetrics.MessagesDropped(framesBefore + 1, OverflowPolicy.Close, _stage._telemetry.ServerPort);
@@ -208,7 +208,7 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
                     return false;
                 case OverflowPolicy.Conflate when incoming.ConflationKey is { } key:
                     // Latest value wins: older frames of the same room are obsolete.
-                    RemoveFrames(static (f, k) => f.ConflationKey == (string?)k, key);
+                    RemoveFrames(f => f.ConflationKey == key);
                     break;
             }
             // drop-oldest (and conflate's fallback): make room from the front of the queue. Frames at the head go in
@@ -218,29 +218,21 @@ internal sealed class ConnectionBridgeStage : GraphStage<FlowShape<ConnectionInb
                 _queue.Dequeue();
                 Forget(oldest);
             }
-            if (Full())
-            {
-                for (var n = _queue.Count; n > 0; n--)
-                {
-                    var item = _queue.Dequeue();
-                    if (item is WsOutbound.Frame f && Full()) Forget(f);
-                    else _queue.Enqueue(item);
-                }
-            }
+            if (Full()) RemoveFrames(_ => Full());
             var fits = !Full();
             // The frames removed, plus the incoming one when even an emptied queue cannot take it.
             HubMetrics.MessagesDropped(framesBefore - _queuedFrames + (fits ? 0 : 1), _configuredOverflow, _stage._telemetry.ServerPort);
             return fits;
         }
 
-        /// <summary>Removes the frames <paramref name="predicate"/> picks, keeping the order of everything else
-        /// (overflow paths only: it rebuilds the queue).</summary>
-        private void RemoveFrames(Func<WsOutbound.Frame, object?, bool> predicate, object? state)
+        /// <summary>Removes the frames <paramref name="predicate"/> picks, oldest first, keeping the order of everything
+        /// else (overflow paths only: it rebuilds the queue).</summary>
+        private void RemoveFrames(Func<WsOutbound.Frame, bool> predicate)
         {
             for (var n = _queue.Count; n > 0; n--)
             {
                 var item = _queue.Dequeue();
-                if (item is WsOutbound.Frame f && predicate(f, state)) Forget(f);
+                if (item is WsOutbound.Frame f && predicate(f)) Forget(f);
                 else _queue.Enqueue(item);
             }
         }

@@ -44,9 +44,6 @@ internal sealed class ConnectionGraph : IDisposable
         _blueprint = RunnableGraph.FromGraph(Fusing.Aggressive(transport.Join(codec).Join(webSocket).Join(bridge)));
     }
 
-    /// <summary>Connections' deadlines being watched (for tests and diagnostics).</summary>
-    internal int WatchedDeadlines => _sweep?.Count ?? 0;
-
     /// <summary>The listener is gone: stop the sweep (its connections are stopped with it).</summary>
     public void Dispose() => _sweep?.Dispose();
 

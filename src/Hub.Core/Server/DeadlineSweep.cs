@@ -18,11 +18,8 @@ internal sealed class DeadlineSweep : IDisposable
     /// <param name="period">How late a deadline may be noticed at most.</param>
     public DeadlineSweep(TimeSpan period)
     {
-        Period = period;
         _timer = new Timer(static state => ((DeadlineSweep)state!).Sweep(), this, period, period);
     }
-
-    public TimeSpan Period { get; }
 
     /// <summary>Registered connections (for tests and diagnostics).</summary>
     public int Count => _entries.Count;
