@@ -42,6 +42,8 @@ public sealed record GeneratedRequest(
         if (Framing == GeneratedFraming.ContentLength) bytes.AddRange(Body);
         if (Framing == GeneratedFraming.Chunked)
         {
+            // A bare LF is tolerated in the head only: chunked framing is CRLF throughout (RFC 9112 §7.1).
+            eol = "\r\n";
             var offset = 0;
             for (var i = 0; i < ChunkSizes.Count; i++)
             {

@@ -34,6 +34,12 @@ public sealed class BadInputTests : IAsyncLifetime
         { "Transfer-Encoding gzip then chunked", "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501 },
         { "invalid chunk size", "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", 400 },
         { "overflowing chunk size", "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFFFF\r\nhello\r\n0\r\n\r\n", 400 },
+        { "bare LF after chunk-data", "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\n0\r\n\r\n", 400 },
+        { "bare LF after chunk-size", "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\nhello\r\n0\r\n\r\n", 400 },
+        { "bare LF after last-chunk", "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\n\r\n", 400 },
+        { "bare LF after a trailer", "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-T: 1\n\r\n", 400 },
+        { "bare LF ending the trailers", "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\n", 400 },
+        { "chunk extension outside the grammar", "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5;a b\r\nhello\r\n0\r\n\r\n", 400 },
         { "obs-fold", "GET / HTTP/1.1\r\nHost: t\r\nX-A: a\r\n  folded\r\n\r\n", 400 },
         { "whitespace before colon", "GET / HTTP/1.1\r\nHost: t\r\nX-A : a\r\n\r\n", 400 },
         { "bare CR in value", "GET / HTTP/1.1\r\nHost: t\r\nX-A: a\rb\r\n\r\n", 400 },
@@ -72,6 +78,21 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Equal(200, (int)(await _server.GetOnFreshConnectionAsync()).StatusCode);
         await bystander.SendAsync("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
         Assert.Equal("Hello, world", (await bystander.ReadResponseAsync()).BodyText);
+    }
+
+    [Fact]
+    public async Task A_chunk_ended_by_a_bare_LF_gets_400_and_nothing_after_it_is_served()
+    {
+        // The smuggling report: a lenient reader answers the POST, then serves the following bytes as a request.
+        using var conn = await _server.ConnectAsync();
+        await conn.SendAsync("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
+                             + "10\r\n{\"name\":\"abcde\"}\n0\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\n");
+        var response = await conn.ReadResponseAsync();
+        Assert.Equal(400, response.Status);
+        Assert.Equal("close", response.Header("Connection"));
+        Assert.True(await conn.WaitForCloseAsync(), "the server must close the connection after a framing error");
+        Assert.DoesNotContain("HTTP/1.1", conn.Unconsumed);
+        Assert.Equal(200, (int)(await _server.GetOnFreshConnectionAsync()).StatusCode);
     }
 
     [Fact]

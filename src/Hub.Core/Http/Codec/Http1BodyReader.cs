@@ -17,6 +17,12 @@ internal enum BodyReadStatus : byte
 /// extensions and trailer fields accepted and discarded. Yields slices of at most body-chunk-size and enforces
 /// max-request-body-size as soon as a chunk header would pass it.
 /// </summary>
+/// <remarks>
+/// Chunked framing takes CRLF and nothing else at every line end: the chunk-size line, the end of chunk-data, the
+/// last-chunk line, each trailer line and the empty line that ends the trailers (RFC 9112 §7.1). The request head
+/// tolerates a bare LF (§2.2 allows it), but inside a body a bare LF is where a front end and this server could cut
+/// the same bytes into different messages (request smuggling), so it is a framing error: 400 and close.
+/// </remarks>
 internal struct Http1BodyReader
 {
     private enum State : byte { Idle, Fixed, ChunkSize, ChunkData, ChunkDataEnd, Trailers, Done }
@@ -99,8 +105,7 @@ internal struct Http1BodyReader
                     if (lf < 0)
                         return rest.Length > MaxChunkLine ? Fail(RejectionReason.InvalidChunk, out reason) : BodyReadStatus.NeedMoreData;
                     if (lf > MaxChunkLine) return Fail(RejectionReason.InvalidChunk, out reason);
-                    var line = rest[..lf];
-                    if (!line.IsEmpty && line[^1] == (byte)'\r') line = line[..^1];
+                    if (!TryTrimCrlf(rest[..lf], out var line)) return Fail(RejectionReason.InvalidChunk, out reason);
                     if (!TryParseChunkSize(line, out var size)) return Fail(RejectionReason.InvalidChunk, out reason);
                     consumed += lf + 1;
                     if (size == 0)
@@ -117,9 +122,8 @@ internal struct Http1BodyReader
 
                 case State.ChunkDataEnd:
                 {
-                    // chunk-data is followed by CRLF (a bare LF is tolerated like everywhere else).
+                    // chunk-data is followed by exactly CRLF.
                     if (rest.IsEmpty) return BodyReadStatus.NeedMoreData;
-                    if (rest[0] == (byte)'\n') { consumed += 1; _state = State.ChunkSize; continue; }
                     if (rest[0] != (byte)'\r') return Fail(RejectionReason.InvalidChunk, out reason);
                     if (rest.Length < 2) return BodyReadStatus.NeedMoreData;
                     if (rest[1] != (byte)'\n') return Fail(RejectionReason.InvalidChunk, out reason);
@@ -136,8 +140,7 @@ internal struct Http1BodyReader
                         return rest.Length > MaxChunkLine ? Fail(RejectionReason.InvalidChunk, out reason) : BodyReadStatus.NeedMoreData;
                     // The same line limit whether the line arrived whole or not, so chunking never changes the outcome.
                     if (lf > MaxChunkLine) return Fail(RejectionReason.InvalidChunk, out reason);
-                    var line = rest[..lf];
-                    if (!line.IsEmpty && line[^1] == (byte)'\r') line = line[..^1];
+                    if (!TryTrimCrlf(rest[..lf], out var line)) return Fail(RejectionReason.InvalidChunk, out reason);
                     consumed += lf + 1;
                     if (line.IsEmpty)
                     {
@@ -156,7 +159,11 @@ internal struct Http1BodyReader
         }
     }
 
-    /// <summary>chunk-size = 1*HEXDIG, then optional chunk-ext = *( BWS ";" BWS name [ BWS "=" BWS value ] ).</summary>
+    /// <summary>
+    /// chunk-size = 1*HEXDIG, then chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ) with ext-name a
+    /// token and ext-val a token or quoted-string (RFC 9112 §7.1.1). Extensions are checked to the grammar, not just
+    /// skipped to the line end: a lenient reader is one more way for two parsers to disagree about a body.
+    /// </summary>
     internal static bool TryParseChunkSize(ReadOnlySpan<byte> line, out long size)
     {
         size = 0;
@@ -169,14 +176,75 @@ internal struct Http1BodyReader
             i++;
         }
         if (i == 0) return false;
-        var ext = line[i..];
-        if (ext.IsEmpty) return true;
-        foreach (var c in ext)
-            if (c != (byte)'\t' && (c < 0x20 || c == 0x7F)) return false;
-        // BWS is allowed only before a ";" (RFC 9112 §7.1.1): "5 " alone is not a chunk-size line, and parsers
-        // that disagree about such lines are what request smuggling feeds on.
-        ext = ext.TrimStart(" \t"u8);
-        return !ext.IsEmpty && ext[0] == (byte)';';
+        while (i < line.Length)
+        {
+            // BWS is allowed only before a ";" or "=" (a trailing "5 " is not a chunk-size line).
+            i = SkipWhitespace(line, i);
+            if (i == line.Length || line[i] != (byte)';') return false;
+            i = SkipWhitespace(line, i + 1);
+            var nameStart = i;
+            while (i < line.Length && HttpChars.IsToken(line[i])) i++;
+            if (i == nameStart) return false;
+            var afterName = SkipWhitespace(line, i);
+            if (afterName == line.Length || line[afterName] != (byte)'=') continue;
+            i = SkipWhitespace(line, afterName + 1);
+            if (i == line.Length) return false;
+            if (line[i] == (byte)'"')
+            {
+                if (!TrySkipQuotedString(line, ref i)) return false;
+            }
+            else
+            {
+                var valueStart = i;
+                while (i < line.Length && HttpChars.IsToken(line[i])) i++;
+                if (i == valueStart) return false;
+            }
+        }
+        return true;
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> line, int i)
+    {
+        while (i < line.Length && line[i] is (byte)' ' or (byte)'\t') i++;
+        return i;
+    }
+
+    /// <summary>quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE (RFC 9110 §5.6.4), starting at the DQUOTE.</summary>
+    private static bool TrySkipQuotedString(ReadOnlySpan<byte> line, ref int i)
+    {
+        i++;
+        while (i < line.Length)
+        {
+            var c = line[i];
+            if (c == (byte)'"')
+            {
+                i++;
+                return true;
+            }
+            if (c == (byte)'\\')
+            {
+                // quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text )
+                if (i + 1 == line.Length || !HttpChars.IsFieldValue(line[i + 1])) return false;
+                i += 2;
+                continue;
+            }
+            // qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text: every field-value byte but DQUOTE and "\".
+            if (!HttpChars.IsFieldValue(c)) return false;
+            i++;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The line before an LF without its CR; false when there is no CR (a bare LF) or another CR inside the line
+    /// (a bare CR, RFC 9112 §2.2).
+    /// </summary>
+    private static bool TryTrimCrlf(ReadOnlySpan<byte> lineWithCr, out ReadOnlySpan<byte> line)
+    {
+        line = default;
+        if (lineWithCr.IsEmpty || lineWithCr[^1] != (byte)'\r') return false;
+        line = lineWithCr[..^1];
+        return line.IndexOf((byte)'\r') < 0;
     }
 
     private static bool IsValidFieldLine(ReadOnlySpan<byte> line)

@@ -14,7 +14,6 @@ public sealed class Http1BodyReaderTests
 
     private const string Extensions = Chunked + "5;name=value\r\nhello\r\n6;a;b=\"q;u=o\\\"ted\"\r\n world\r\n0\r\n\r\n";
     private const string TrailersAndLastChunkExtension = Chunked + "b\r\nhello world\r\n0;done=1\r\nChecksum: 1\r\nX-T:\r\n\r\n";
-    private const string BareLineFeeds = Chunked + "5\nhello\n6\n world\n0\n\n";
     private const string HexCaseAndZeros = Chunked + "0000B\r\nhello world\r\n0\r\n\r\n";
     private const string LongChunk = Chunked + "28\r\n0123456789abcdefghijklmnopqrstuvwxyzABCD\r\n0\r\n\r\n";
     private const string ManySmallChunks = Chunked + "1\r\nh\r\n1\r\ne\r\n1\r\nl\r\n1\r\nl\r\n1\r\no\r\n0\r\n\r\n";
@@ -26,7 +25,6 @@ public sealed class Http1BodyReaderTests
     [Theory]
     [MemberData(nameof(Requests.SplitEverywhere), Extensions, MemberType = typeof(Requests))]
     [MemberData(nameof(Requests.SplitEverywhere), TrailersAndLastChunkExtension, MemberType = typeof(Requests))]
-    [MemberData(nameof(Requests.SplitEverywhere), BareLineFeeds, MemberType = typeof(Requests))]
     [MemberData(nameof(Requests.SplitEverywhere), HexCaseAndZeros, MemberType = typeof(Requests))]
     [MemberData(nameof(Requests.SplitEverywhere), WhitespaceBeforeExtension, MemberType = typeof(Requests))]
     public void Reads_hello_world_from_chunked_bodies_at_every_split_point(Chunks chunks)
@@ -156,6 +154,64 @@ public sealed class Http1BodyReaderTests
     [InlineData("1;a\u007f")]
     public void Refuses_bad_chunk_size_lines(string line) =>
         Assert.False(Http1BodyReader.TryParseChunkSize(Encoding.Latin1.GetBytes(line), out _));
+
+    // Chunked framing is CRLF at every line end (RFC 9112 §7.1): a bare LF in any of the five places is a 400,
+    // whole or split, and nothing pipelined after it is read.
+    [Theory]
+    [InlineData("chunk-size line", "5\nhello\r\n0\r\n\r\n")]
+    [InlineData("chunk-size line with an extension", "5;a=b\nhello\r\n0\r\n\r\n")]
+    [InlineData("end of chunk-data", "5\r\nhello\n0\r\n\r\n")]
+    [InlineData("last-chunk line", "5\r\nhello\r\n0\n\r\n")]
+    [InlineData("trailer line", "5\r\nhello\r\n0\r\nX-T: 1\n\r\n")]
+    [InlineData("end of the trailer section", "5\r\nhello\r\n0\r\n\n")]
+    [InlineData("end of the trailer section after a trailer", "5\r\nhello\r\n0\r\nX-T: 1\r\n\n")]
+    [InlineData("bare CR at the end of chunk-data", "5\r\nhello\rX0\r\n\r\n")]
+    [InlineData("CR CR LF after a chunk-size", "5\r\r\nhello\r\n0\r\n\r\n")]
+    public void Refuses_a_bare_line_feed_or_carriage_return_in_chunked_framing(string place, string body)
+    {
+        foreach (var chunks in Requests.Splits(Encoding.Latin1.GetBytes(Chunked + body + "GET /after HTTP/1.1\r\nHost: a\r\n\r\n")))
+        {
+            using var d = DecoderDriver.Run(TestSettings.Small, chunks);
+            Assert.True(d.Rejection == RejectionReason.InvalidChunk, $"{place}, {chunks}: {d.Rejection}");
+            Assert.Single(d.Requests);
+        }
+    }
+
+    [Fact]
+    public void Refuses_the_reported_smuggling_body_and_reads_nothing_after_it()
+    {
+        // The black-box report: a 16-byte chunk ended by a bare LF, then bytes a lenient reader would serve.
+        const string json = "{\"name\":\"abcde\"}";
+        Assert.Equal(16, json.Length);
+        var input = "POST /items HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
+                    + "10\r\n" + json + "\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+        using var d = DecoderDriver.Run(TestSettings.Default, [Encoding.ASCII.GetBytes(input)]);
+        Assert.Equal(RejectionReason.InvalidChunk, d.Rejection);
+        Assert.Equal("/items", Assert.Single(d.Requests).Head.Target);
+    }
+
+    [Theory]
+    [InlineData("5;")]
+    [InlineData("5;=v")]
+    [InlineData("5;a=")]
+    [InlineData("5;a b")]
+    [InlineData("5;a=b c")]
+    [InlineData("5;a=\"unterminated")]
+    [InlineData("5;a=\"x\"y")]
+    [InlineData("5;a=\"x\\")]
+    [InlineData("5;a=(b)")]
+    [InlineData("5;a;")]
+    [InlineData("5 ;a ")]
+    public void Refuses_chunk_extensions_outside_the_grammar(string line) =>
+        Assert.False(Http1BodyReader.TryParseChunkSize(Encoding.Latin1.GetBytes(line), out _));
+
+    [Theory]
+    [InlineData("5;a=\"\"")]
+    [InlineData("5;a=\"x\\\"y\"")]
+    [InlineData("5;a=\"sp ace\";b;c=d")]
+    [InlineData("5\t;\ta\t=\tb")]
+    public void Accepts_chunk_extensions_in_the_grammar(string line) =>
+        Assert.True(Http1BodyReader.TryParseChunkSize(Encoding.Latin1.GetBytes(line), out _));
 
     [Fact]
     public void Consumes_framing_while_waiting_for_data()

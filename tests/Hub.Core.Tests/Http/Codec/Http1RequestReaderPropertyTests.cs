@@ -8,7 +8,7 @@ namespace Hub.Core.Tests.Http.Codec;
 
 /// <summary>
 /// Properties over generated valid requests (random methods, targets, headers, bodies; Content-Length and chunked
-/// with extensions and trailers; CRLF or bare LF; pipelined): the parse matches the model, and
+/// with extensions and trailers; CRLF or a bare LF in the head; pipelined): the parse matches the model, and
 /// parse(any chunking) == parse(whole).
 /// </summary>
 public sealed class Http1RequestReaderPropertyTests

@@ -36,7 +36,7 @@ public sealed class Http1RequestReaderTests
         "POST /up HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n" +
         "5;name=value\r\nhello\r\n" +
         "1 ; q=\"a;b\\\"c\"\r\n \r\n" +
-        "5\nworld\n" +
+        "5\r\nworld\r\n" +
         "0;last\r\nChecksum: abc\r\nX-Trailer: 1\r\n\r\n";
     private const string ExpectContinue = "PUT /f HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 3\r\n\r\nabc";
     private const string MixedCaseNames = "GET / HTTP/1.1\r\nhOsT: a\r\ncontent-LENGTH: 3\r\nCONNECTION: CLOSE\r\n\r\nabc";
