@@ -38,8 +38,8 @@ public static class AkkaConfigurationBuilderHubExtensions
         configure?.Invoke(options);
 
         var overrides = OverridesOf(options);
-        // Hub's reference.conf as the last fallback: its akka.actor serializer binding is then in place when the
-        // system starts rather than injected by HubExtension afterwards.
+        // Hub's reference.conf as the last fallback: its keys are then in place when the system starts rather than
+        // injected by HubExtension afterwards (Hub.Cluster's serializer binding is injected by its provider).
         builder.AddHocon(HubSettings.DefaultConfig(), HoconAddMode.Append);
         if (!overrides.IsEmpty) builder.AddHocon(overrides, HoconAddMode.Prepend);
         var phase = DrainPhaseFor(builder.Configuration.HasValue ? overrides.WithFallback(builder.Configuration.Value) : overrides);

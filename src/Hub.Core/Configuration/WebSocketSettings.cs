@@ -27,7 +27,7 @@ public enum OriginPolicy
 /// <summary>hub.websocket: limits, keep-alive and back-pressure of WebSocket connections.</summary>
 public sealed record WebSocketSettings(
     long MaxMessageSize,
-    int MaxFragments,
+    int MaxEmptyFragments,
     TimeSpan PingInterval,
     TimeSpan PingTimeout,
     TimeSpan CloseTimeout,
@@ -40,7 +40,7 @@ public sealed record WebSocketSettings(
 {
     internal static WebSocketSettings FromConfig(Config c, string path) => new(
         MaxMessageSize: ConfigReader.LongBytes(c, path, "max-message-size", 1),
-        MaxFragments: ConfigReader.Int(c, path, "max-fragments", 1, int.MaxValue),
+        MaxEmptyFragments: ConfigReader.Int(c, path, "max-empty-fragments", 0, int.MaxValue),
         PingInterval: ConfigReader.Duration(c, path, "ping-interval"),
         PingTimeout: ConfigReader.Duration(c, path, "ping-timeout"),
         CloseTimeout: ConfigReader.Duration(c, path, "close-timeout"),

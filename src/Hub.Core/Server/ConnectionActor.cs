@@ -233,6 +233,8 @@ internal sealed class ConnectionActor : ReceiveActor, IWithUnboundedStash
                 break;
             case WsInbound.Closed c:
                 _socket?.NotifyClosed(c.Code, c.Reason);
+                // Behind every frame the handler wrote while handling the messages before the peer's Close.
+                if (c.ReplyPending) _bridge.Tell(new ConnectionProtocol.Outbound(WsOutbound.CloseReply.Instance, null, false, false), Self);
                 Ack();
                 break;
         }

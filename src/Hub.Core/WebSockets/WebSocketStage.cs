@@ -44,6 +44,7 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
         private const string PingTimer = "ping";
         private const string PongTimer = "pong";
         private const string CloseTimer = "close";
+        private const string CloseReplyTimer = "close-reply";
 
         private readonly WebSocketStage _stage;
         private readonly ReceiveBuffer _buffer = new();
@@ -57,6 +58,9 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
         private bool _closeSent;
         private bool _closeReceived;
         private bool _closedReported;
+        // The peer's Close waits for its reply until the handler's replies to earlier messages are out.
+        private bool _closeReplyPending;
+        private ushort? _closeReplyCode;
         // Elements decoded but not yet taken by the bridge. Decoding runs ahead of the handler so that pings and
         // Close are answered at once (RFC 6455 §5.5.2) even while it is busy; it stops once this many messages wait,
         // and then nothing more is read from the socket.
@@ -150,6 +154,8 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
                 Complete(_stage.OutToBridge);
                 return;
             }
+            // The peer closed its side after its Close: the reply still goes out once the handler is done.
+            if (_closeReplyPending) return;
             // TCP input ended without a closing handshake (RFC 6455 §7.1.5: 1006).
             _closeReceived = true;
             ReportClosed(CloseCodes.AbnormalClosure, "");
@@ -189,7 +195,19 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
                         if (!_closeSent)
                         {
                             // Echo the code we received (§5.5.1); a Close without code is answered without one.
-                            SendClose(_reader.CloseCode == CloseCodes.NoStatusReceived ? null : _reader.CloseCode, null);
+                            var echo = _reader.CloseCode == CloseCodes.NoStatusReceived ? (ushort?)null : _reader.CloseCode;
+                            if (!IsClosed(_stage.OutToBridge))
+                            {
+                                // Messages before the Close are handled first and their replies go out before ours
+                                // (a client that sends "hello" + Close in one write gets the echo, then the Close):
+                                // the actor answers this report with CloseReply behind them, bounded by close-timeout.
+                                _closeReplyPending = true;
+                                _closeReplyCode = echo;
+                                ScheduleOnce(CloseReplyTimer, _options!.Settings.CloseTimeout);
+                                ReportClosed(_reader.CloseCode, _reader.CloseReason, replyPending: true);
+                                return;
+                            }
+                            SendClose(echo, null);
                         }
                         ReportClosed(_reader.CloseCode, _reader.CloseReason);
                         FinishOutput();
@@ -218,7 +236,7 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
             else _up.Enqueue(element);
         }
 
-        private void ReportClosed(ushort code, string reason)
+        private void ReportClosed(ushort code, string reason, bool replyPending = false)
         {
             if (_closedReported) return;
             _closedReported = true;
@@ -227,7 +245,17 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
             CancelTimer(PongTimer);
             // Queued behind the messages already decoded: the handler sees them, then learns the socket is gone.
             if (IsClosed(_stage.OutToBridge)) return;
-            Up(new WsInbound.Closed(code, reason));
+            Up(new WsInbound.Closed(code, reason, replyPending));
+        }
+
+        /// <summary>Sends the Close reply that waited for the handler (or for close-timeout), then closes TCP.</summary>
+        private void SendCloseReply()
+        {
+            if (!_closeReplyPending) return;
+            _closeReplyPending = false;
+            CancelTimer(CloseReplyTimer);
+            if (!_closeSent) SendClose(_closeReplyCode, null);
+            FinishOutput();
         }
 
         /// <summary>
@@ -255,7 +283,7 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
                         _deflater = new MessageDeflater(deflate.ServerNoContextTakeover);
                         _inflater = new MessageInflater(resetPerMessage: deflate.ClientNoContextTakeover);
                     }
-                    _reader = new MessageReader(accept.Options.Settings.MaxMessageSize, accept.Options.Settings.MaxFragments, _inflater);
+                    _reader = new MessageReader(accept.Options.Settings.MaxMessageSize, accept.Options.Settings.MaxEmptyFragments, _inflater);
                     _webSocket = true;
                     // The HTTP decoder passes raw bytes from its next pull on.
                     _switch.Switch();
@@ -271,8 +299,15 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
                     Push(_stage.OutToHttp, new HttpOutbound.Raw(_deflater is null ? frame.Prepared.Bytes : Compress(frame.Prepared)));
                     return;
                 case WsOutbound.Close close:
+                    // The handler's own Close answers a pending peer Close just as well.
+                    _closeReplyPending = false;
+                    CancelTimer(CloseReplyTimer);
                     if (!_closeSent) SendClose(close.Code, close.Reason);
                     if (_closeReceived) FinishOutput();
+                    PullFromBridge();
+                    return;
+                case WsOutbound.CloseReply:
+                    SendCloseReply();
                     PullFromBridge();
                     return;
                 case WsOutbound.Ping ping:
@@ -306,6 +341,7 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
         {
             // The actor closed the output (HTTP: Connection: close; WS: connection stopping).
             if (_webSocket && !_closeSent && !_closeReceived) SendClose(CloseCodes.GoingAway, null);
+            SendCloseReply();
             FinishOutput();
         }
 
@@ -370,6 +406,10 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
         {
             switch (timerKey)
             {
+                case CloseReplyTimer:
+                    // The handler is still busy with a message before the peer's Close: answer without it.
+                    SendCloseReply();
+                    return;
                 case CloseTimer:
                     // The peer never answered our Close: close TCP anyway.
                     _closeReceived = true;

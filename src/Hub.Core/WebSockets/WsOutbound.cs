@@ -27,6 +27,17 @@ internal abstract class WsOutbound : ConnectionOutbound
         public string? Reason { get; } = reason;
     }
 
+    /// <summary>
+    /// Answer the peer's Close now (RFC 6455 §5.5.1): the handler has seen every message before it, and what it
+    /// wrote meanwhile is queued ahead of this.
+    /// </summary>
+    public sealed class CloseReply : WsOutbound
+    {
+        public static readonly CloseReply Instance = new();
+
+        private CloseReply() { }
+    }
+
     public sealed class Ping(byte[] payload) : WsOutbound
     {
         public byte[] Payload { get; } = payload;

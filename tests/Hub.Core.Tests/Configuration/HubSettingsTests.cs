@@ -45,7 +45,7 @@ public sealed class HubSettingsTests
         ["hub.security.xsrf-cookies"] = (Kind.Switch, s => s.Security.XsrfCookies),
         ["hub.shutdown.drain-timeout"] = (Kind.Duration, s => s.Shutdown.DrainTimeout),
         ["hub.websocket.max-message-size"] = (Kind.ByteSize, s => s.WebSocket.MaxMessageSize),
-        ["hub.websocket.max-fragments"] = (Kind.Integer, s => (long)s.WebSocket.MaxFragments),
+        ["hub.websocket.max-empty-fragments"] = (Kind.Integer, s => (long)s.WebSocket.MaxEmptyFragments),
         ["hub.websocket.ping-interval"] = (Kind.Duration, s => s.WebSocket.PingInterval),
         ["hub.websocket.ping-timeout"] = (Kind.Duration, s => s.WebSocket.PingTimeout),
         ["hub.websocket.close-timeout"] = (Kind.Duration, s => s.WebSocket.CloseTimeout),

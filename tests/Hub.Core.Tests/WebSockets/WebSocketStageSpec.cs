@@ -22,6 +22,7 @@ public sealed class WebSocketStageSpec(ITestOutputHelper output) : Akka.TestKit.
 
     private Probes Run()
     {
+
         var protocolSwitch = new ProtocolSwitch();
         var (a, b, c, d) = RunnableGraph.FromGraph(GraphDsl.Create(
             this.SourceProbe<HttpInbound>(), this.SinkProbe<ConnectionInbound>(),
@@ -42,8 +43,12 @@ public sealed class WebSocketStageSpec(ITestOutputHelper output) : Akka.TestKit.
     private static HttpOutbound.Head Response101() => new(101, null, new HttpHeaders(), ResponseFraming.NoBody, 0,
         ConnectionMode.Upgrade, false, ByteString.Empty, true);
 
-    private static WsOutbound.Accept Accept() => new(Response101(),
-        new WebSocketOptions(HubSettings.Default.WebSocket with { PingInterval = Timeout.InfiniteTimeSpan }, OverflowPolicy.Close, null));
+    private static WsOutbound.Accept Accept(TimeSpan? closeTimeout = null) => new(Response101(),
+        new WebSocketOptions(HubSettings.Default.WebSocket with
+        {
+            PingInterval = Timeout.InfiniteTimeSpan,
+            CloseTimeout = closeTimeout ?? HubSettings.Default.WebSocket.CloseTimeout,
+        }, OverflowPolicy.Close, null));
 
     private static ByteString Masked(byte opcode, byte[] payload)
     {
@@ -97,7 +102,7 @@ public sealed class WebSocketStageSpec(ITestOutputHelper output) : Akka.TestKit.
     }
 
     [Fact]
-    public async Task Echoes_the_peers_close_code_reports_it_and_ends_the_output()
+    public async Task Echoes_the_peers_close_code_once_the_actor_has_had_its_say_and_ends_the_output()
     {
         var p = Run();
         p.ToHttp.Request(10);
@@ -107,10 +112,51 @@ public sealed class WebSocketStageSpec(ITestOutputHelper output) : Akka.TestKit.
         var payload = new byte[2];
         BinaryPrimitives.WriteUInt16BigEndian(payload, 4001);
         await p.FromHttp.SendNextAsync(new HttpInbound.Raw(Masked(0x8, payload)));
-        Assert.Equal(new byte[] { 0x88, 2, 0x0F, 0xA1 }, Bytes(await p.ToHttp.ExpectNextAsync()));
-        await p.ToHttp.ExpectCompleteAsync();
         var closed = Assert.IsType<WsInbound.Closed>(await p.ToBridge.ExpectNextAsync());
         Assert.Equal(4001, closed.Code);
+        Assert.True(closed.ReplyPending);
+        await p.FromBridge.SendNextAsync(WsOutbound.CloseReply.Instance);
+        Assert.Equal(new byte[] { 0x88, 2, 0x0F, 0xA1 }, Bytes(await p.ToHttp.ExpectNextAsync()));
+        await p.ToHttp.ExpectCompleteAsync();
+    }
+
+    [Fact]
+    public async Task Sends_the_replies_to_messages_before_a_close_ahead_of_the_close_reply()
+    {
+        var p = Run();
+        p.ToHttp.Request(10);
+        p.ToBridge.Request(1);
+        await p.FromBridge.SendNextAsync(Accept());
+        await p.ToHttp.ExpectNextAsync();
+        // "hello" and Close in one read, as from one TCP write.
+        var payload = new byte[2];
+        BinaryPrimitives.WriteUInt16BigEndian(payload, 1000);
+        await p.FromHttp.SendNextAsync(new HttpInbound.Raw(Masked(0x1, "hello"u8.ToArray()).Concat(Masked(0x8, payload))));
+        Assert.IsType<WsInbound.Message>(await p.ToBridge.ExpectNextAsync());
+        // The handler is busy with "hello": nothing may go out yet, not even the Close reply.
+        await p.ToHttp.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+        await p.FromBridge.SendNextAsync(new WsOutbound.Frame(PreparedFrame.Text("Echo: hello")));
+        p.ToBridge.Request(1);
+        Assert.True(Assert.IsType<WsInbound.Closed>(await p.ToBridge.ExpectNextAsync()).ReplyPending);
+        await p.FromBridge.SendNextAsync(WsOutbound.CloseReply.Instance);
+        Assert.Equal(0x81, Bytes(await p.ToHttp.ExpectNextAsync())[0]);
+        Assert.Equal(new byte[] { 0x88, 2, 0x03, 0xE8 }, Bytes(await p.ToHttp.ExpectNextAsync()));
+        await p.ToHttp.ExpectCompleteAsync();
+    }
+
+    [Fact]
+    public async Task Answers_a_close_after_close_timeout_when_the_handler_never_finishes()
+    {
+        var p = Run();
+        p.ToHttp.Request(10);
+        p.ToBridge.Request(1);
+        await p.FromBridge.SendNextAsync(Accept(TimeSpan.FromMilliseconds(300)));
+        await p.ToHttp.ExpectNextAsync();
+        await p.FromHttp.SendNextAsync(new HttpInbound.Raw(Masked(0x1, "stuck"u8.ToArray()).Concat(Masked(0x8, []))));
+        Assert.IsType<WsInbound.Message>(await p.ToBridge.ExpectNextAsync());
+        // No CloseReply ever comes: the bound is close-timeout, then a Close without code (the peer sent none).
+        Assert.Equal(new byte[] { 0x88, 0 }, Bytes(await p.ToHttp.ExpectNextAsync(TimeSpan.FromSeconds(5))));
+        await p.ToHttp.ExpectCompleteAsync();
     }
 
     [Fact]

@@ -23,13 +23,19 @@ internal enum MessageReadStatus : byte
 /// <summary>
 /// Frames → messages for one connection (RFC 6455 §5–§8): reassembles fragments, interleaves control frames,
 /// unmasks, validates UTF-8 incrementally (failing in the fragment where a bad byte arrives), enforces the
-/// message-size and fragment-count limits from frame headers before buffering payload, and validates Close
-/// payloads. Knows nothing of Akka; the decoder stage feeds it buffered bytes.
+/// message-size limit from frame headers before buffering payload, and validates Close payloads. Knows nothing of
+/// Akka; the decoder stage feeds it buffered bytes.
 /// </summary>
+/// <remarks>
+/// The work of a message is bounded by bytes, not by its number of frames: every frame that carries payload pays for
+/// itself against max-message-size, so a message within it is accepted however it is fragmented (even one byte per
+/// frame). Only an empty non-final fragment carries nothing; at most max-empty-fragments of those are allowed per
+/// message, so a message dribbled as millions of empty frames ends with 1009 after a handful.
+/// </remarks>
 internal sealed class MessageReader : IDisposable
 {
     private readonly long _maxMessageSize;
-    private readonly int _maxFragments;
+    private readonly int _maxEmptyFragments;
     private readonly PooledBufferWriter _message = new(256);
     private readonly byte[] _control = new byte[125];
     private Utf8Validator _utf8;
@@ -38,7 +44,7 @@ internal sealed class MessageReader : IDisposable
     private long _framePayloadRead;
     private bool _inMessage;
     private WsOpcode _messageOpcode;
-    private int _fragments;
+    private int _emptyFragments;
     private int _controlLength;
     private int _validatedUpTo;
 
@@ -48,12 +54,12 @@ internal sealed class MessageReader : IDisposable
     private bool _payloadInflated;
 
     /// <param name="maxMessageSize">Largest message, compressed or inflated (→ 1009).</param>
-    /// <param name="maxFragments">Most frames per message (→ 1009).</param>
+    /// <param name="maxEmptyFragments">Most empty non-final frames per message (→ 1009).</param>
     /// <param name="inflater">Set when permessage-deflate was negotiated: RSV1 then marks compressed messages.</param>
-    public MessageReader(long maxMessageSize, int maxFragments, MessageInflater? inflater = null)
+    public MessageReader(long maxMessageSize, int maxEmptyFragments, MessageInflater? inflater = null)
     {
         _maxMessageSize = maxMessageSize;
-        _maxFragments = maxFragments;
+        _maxEmptyFragments = maxEmptyFragments;
         _inflater = inflater;
     }
 
@@ -166,13 +172,14 @@ internal sealed class MessageReader : IDisposable
             _inMessage = true;
             _compressed = _frame.Rsv1;
             _messageOpcode = _frame.Opcode;
-            _fragments = 0;
+            _emptyFragments = 0;
             _validatedUpTo = 0;
             _utf8.Reset();
             _message.Clear();
         }
-        _fragments++;
-        if (_fragments > _maxFragments) return CloseCodes.MessageTooBig;
+        // A frame with payload is paid for by the size check below; an empty one that does not end the message buys
+        // nothing, so those are counted.
+        if (_frame.PayloadLength == 0 && !_frame.Fin && ++_emptyFragments > _maxEmptyFragments) return CloseCodes.MessageTooBig;
         // Size is checked from the header, before the payload is buffered.
         // Written as a subtraction: a header announcing ~2^63 bytes must not wrap the sum around (RFC 6455 §10.4).
         if (_frame.PayloadLength > _maxMessageSize - _message.WrittenCount) return CloseCodes.MessageTooBig;

@@ -35,9 +35,9 @@ public sealed class MessageReaderTests
     private sealed record Event(MessageReadStatus Status, string Payload, ushort Code);
 
     /// <summary>Feeds bytes in the given chunks the way the stage does (buffer, read, advance) and records events.</summary>
-    private static List<Event> Run(byte[] input, int chunk = int.MaxValue, long max = 1 << 20, int maxFragments = 1000)
+    private static List<Event> Run(byte[] input, int chunk = int.MaxValue, long max = 1 << 20, int maxEmptyFragments = 64)
     {
-        using var reader = new MessageReader(max, maxFragments);
+        using var reader = new MessageReader(max, maxEmptyFragments);
         var events = new List<Event>();
         var buffer = new List<byte>();
         for (var pos = 0; pos < input.Length; pos += chunk)
@@ -118,10 +118,27 @@ public sealed class MessageReaderTests
     }
 
     [Fact]
-    public void Fails_too_many_fragments_with_1009()
+    public void Accepts_a_message_of_exactly_the_limit_sent_one_byte_per_frame()
     {
-        var input = Text("a", fin: false).Concat(Enumerable.Range(0, 5).SelectMany(_ => Frame(WsOpcode.Continuation, "a"u8.ToArray(), fin: false))).ToArray();
-        Assert.Equal(CloseCodes.MessageTooBig, Run(input, maxFragments: 3).Single().Code);
+        // Every frame with payload pays for itself against max-message-size: no frame count can refuse it.
+        const int size = 5000;
+        var input = Enumerable.Range(0, size)
+            .SelectMany(i => Frame(i == 0 ? WsOpcode.Text : WsOpcode.Continuation, "a"u8.ToArray(), fin: i == size - 1)).ToArray();
+        var e = Run(input, max: size, maxEmptyFragments: 0).Single();
+        Assert.Equal(MessageReadStatus.Message, e.Status);
+        Assert.Equal(new string('a', size), e.Payload);
+    }
+
+    [Fact]
+    public void Fails_a_message_dribbled_as_empty_fragments_with_1009_once_past_the_allowance()
+    {
+        byte[] Empties(int n) => Text("", fin: false).Concat(Enumerable.Range(0, n - 1).SelectMany(_ => Frame(WsOpcode.Continuation, [], fin: false))).ToArray();
+        Assert.Empty(Run(Empties(3), maxEmptyFragments: 3)); // still waiting for the rest of the message
+        Assert.Equal(CloseCodes.MessageTooBig, Run(Empties(4), maxEmptyFragments: 3).Single().Code);
+        // The empty final frame ends the message and is not counted; the count starts over with the next message.
+        var twoMessages = Empties(3).Concat(Frame(WsOpcode.Continuation, [], fin: true)).Concat(Empties(3)).ToArray();
+        Assert.Equal(MessageReadStatus.Message, Run(twoMessages, maxEmptyFragments: 3).First().Status);
+        Assert.DoesNotContain(Run(twoMessages, maxEmptyFragments: 3), e => e.Status == MessageReadStatus.Fail);
     }
 
     [Theory]

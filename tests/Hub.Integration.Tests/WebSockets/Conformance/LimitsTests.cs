@@ -5,7 +5,7 @@ namespace Hub.Integration.Tests.WebSockets.Conformance;
 
 /// <summary>
 /// Section 9, limits and volume: messages up to 16 MiB whole, fragmented and chopped into small TCP writes; bursts
-/// of many small messages; and hub.websocket.max-message-size / max-fragments, which fail the connection with 1009
+/// of many small messages; and hub.websocket.max-message-size / max-empty-fragments, which fail the connection with 1009
 /// ("a message that is too big for it to process", RFC 6455 §7.4.1) as soon as a frame header shows the message
 /// would exceed them (§10.4: implementations should impose such limits) — before the payload is even sent.
 /// </summary>
@@ -15,13 +15,13 @@ public sealed class LimitsTests(LimitsTests.Server fixture) : IClassFixture<Limi
     private static readonly TimeSpan Large = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// max-fragments is raised so that 1 MiB in 64-byte fragments (16384 frames) is within it, and the outbound
-    /// queue so that a 16 MiB echo fits in it (see <see cref="Echoes_a_message_larger_than_the_default_outbound_queue"/>).
+    /// The outbound queue is raised so that a 16 MiB echo fits in it (see
+    /// <see cref="Echoes_a_message_larger_than_the_default_outbound_queue"/>); fragment limits stay at their defaults.
     /// </summary>
     public sealed class Server : ConformanceServer
     {
         protected override string Hocon =>
-            "hub.websocket { max-message-size = 16m, max-fragments = 100000, outbound-queue-max-bytes = 32m, close-timeout = 250ms }";
+            "hub.websocket { max-message-size = 16m, outbound-queue-max-bytes = 32m, close-timeout = 250ms }";
     }
 
     public static TheoryData<int> Sizes => new() { 64 * 1024, 256 * 1024, MiB, 4 * MiB, 16 * MiB };
@@ -191,16 +191,48 @@ public sealed class LimitsTests(LimitsTests.Server fixture) : IClassFixture<Limi
     }
 
     [Fact]
-    public async Task Echoes_a_message_of_exactly_max_fragments_and_fails_one_more_with_1009()
+    public async Task Echoes_1_MiB_in_64_byte_fragments_with_the_default_limits_and_an_8_MiB_message_size()
+    {
+        // The black-box report: 16,384 fragments of a message well within max-message-size were refused with 1009.
+        await using var server = await TestServer.StartAsync(r => r.Map<ConformanceEcho>("/echo"),
+            "hub.websocket { max-message-size = 8m, close-timeout = 250ms }");
+        await using var ws = await RawWebSocketClient.ConnectAsync(server);
+        var text = Payloads.Text(MiB);
+        await ws.SendRawAsync(Fragments(Op.Text, Payloads.Utf8(text), 64));
+        await ws.ExpectTextAsync(text, Large);
+        await ws.CloseNormallyAsync();
+    }
+
+    [Fact]
+    public async Task Echoes_a_message_of_exactly_max_message_size_sent_one_byte_per_frame()
     {
         await using var server = await TestServer.StartAsync(r => r.Map<ConformanceEcho>("/echo"),
-            "hub.websocket { max-fragments = 100, close-timeout = 250ms }");
+            "hub.websocket { max-message-size = 20000, max-empty-fragments = 0, close-timeout = 250ms }");
         await using var ws = await RawWebSocketClient.ConnectAsync(server);
-        var text = Payloads.Text(100);
+        var text = Payloads.Text(20000);
         await ws.SendRawAsync(Fragments(Op.Text, Payloads.Utf8(text), 1));
-        await ws.ExpectTextAsync(text);
-        await ws.SendRawAsync(Fragments(Op.Text, Payloads.Utf8(Payloads.Text(101)), 1));
+        await ws.ExpectTextAsync(text, Large);
+        await ws.SendRawAsync(Fragments(Op.Text, Payloads.Utf8(Payloads.Text(20001)), 1));
         await ws.ExpectFailureAsync(1009);
+    }
+
+    [Fact]
+    public async Task Fails_a_message_dribbled_as_a_million_empty_fragments_with_1009_after_the_allowance()
+    {
+        await using var server = await TestServer.StartAsync(r => r.Map<ConformanceEcho>("/echo"),
+            "hub.websocket { max-empty-fragments = 64, close-timeout = 250ms }");
+        await using var ws = await RawWebSocketClient.ConnectAsync(server);
+        var empty = Frame(Op.Continuation, [], fin: false);
+        var burst = Enumerable.Range(0, 1000).SelectMany(_ => empty).ToArray();
+        await ws.SendRawAsync(Frame(Op.Text, [], fin: false));
+        // Up to a million more; the server stops reading long before (the send may then fail: the socket closed).
+        try
+        {
+            for (var i = 0; i < 1000 && !ws.Socket.Poll(0, System.Net.Sockets.SelectMode.SelectRead); i++)
+                await ws.SendRawAsync(burst);
+        }
+        catch (System.Net.Sockets.SocketException) { }
+        await ws.ExpectCloseAsync(1009);
     }
 
     private static byte[] Fragments(byte opcode, byte[] payload, int fragmentSize)
