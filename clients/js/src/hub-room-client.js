@@ -197,6 +197,8 @@ export class HubRoomClient extends Emitter {
     this.#connectionSince = this.#position;
     const url = new URL(this.#url);
     if (this.#position) url.searchParams.set('since', formatPosition(this.#position));
+    // Endpoints such as the demo's /chat send plain text unless asked: without hub.v1, ask for envelopes explicitly.
+    if (!this.#protocols.includes(HUB_V1)) url.searchParams.set('envelope', '1');
     let socket;
     try {
       socket = new this.#WebSocket(url.href, this.#protocols);

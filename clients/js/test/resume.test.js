@@ -31,6 +31,17 @@ describe('resume URL', () => {
     assert.deepEqual(h.fake.last.protocols, ['hub.v1']);
   });
 
+  test('without hub.v1 the URL asks for envelopes (endpoints such as /chat send plain text otherwise)', (t) => {
+    const plain = startClient(t, { url: 'wss://hub.test/chat', protocols: [] });
+    assert.equal(plain.fake.last.searchParams.get('envelope'), '1');
+    assert.deepEqual(plain.fake.last.protocols, []);
+  });
+
+  test('with hub.v1 the URL carries no envelope argument: the subprotocol already asks for envelopes', (t) => {
+    const v1 = startClient(t, { url: 'wss://hub.test/chat' });
+    assert.equal(v1.fake.last.searchParams.get('envelope'), null);
+  });
+
   test('http and https URLs are mapped to ws and wss', (t) => {
     const h = startClient(t, { url: 'https://hub.test/chat' });
     assert.equal(new URL(h.fake.last.url).protocol, 'wss:');

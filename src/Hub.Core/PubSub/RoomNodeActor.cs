@@ -135,13 +135,8 @@ internal sealed class RoomNodeActor : ReceiveActor, IWithTimers
         // instead gets a reset and every retained message of the current run, so nothing published meanwhile is lost.
         var replay = a.Recovered || !firstJoin || m.Mode == DeliveryMode.Events ? a.Replay : [];
         var start = replay.Count > 0 ? new RoomPosition(a.Head.Epoch, replay[0].Offset - 1) : a.Head;
-        if (firstJoin)
-        {
-            var result = new RoomJoinResult(a.Head, a.Recovered, a.Recovered ? replay.Count : 0, a.Reason, m.Id);
-            m.Asker!.Tell(result);
-            m.Asker = null;
-            if (m.Mode == DeliveryMode.Envelopes && m.SendJoined) m.Send(new WsOutbound.Frame(RoomEnvelopes.Joined(a.Room, result)));
-        }
+        var result = firstJoin ? new RoomJoinResult(a.Head, a.Recovered, a.Recovered ? replay.Count : 0, a.Reason, m.Id) : null;
+        if (result is not null && m.Mode == DeliveryMode.Envelopes && m.SendJoined) m.Send(new WsOutbound.Frame(RoomEnvelopes.Joined(a.Room, result)));
         if (!a.Recovered && (!firstJoin || m.Mode == DeliveryMode.Events)) SendReset(m, start, a.Reason ?? "epoch-changed");
         // Where this member stands now: just before the first replayed message, or at the head. A position already
         // further inside the same run (a second rejoin raced the first) is kept, so nothing is delivered twice.
@@ -149,6 +144,13 @@ internal sealed class RoomNodeActor : ReceiveActor, IWithTimers
         if (!keep) m.Position = start;
         foreach (var message in replay) Deliver(m, message, frame: null, envelope: null);
         m.Active = true;
+        if (result is not null)
+        {
+            // Answered only now: the joined frame and the replay are queued for the socket before the handler's
+            // continuation can write anything after JoinAsync, so they reach the client first.
+            m.Asker!.Tell(result);
+            m.Asker = null;
+        }
     }
 
     private void OnMessage(RoomMessage message)

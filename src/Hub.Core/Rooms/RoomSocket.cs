@@ -11,6 +11,9 @@ namespace Hub;
 /// subclass it to authorize, pick the user id, or filter what clients may publish.
 /// <para>Clients that select subprotocol <c>hub.v1</c> send JSON commands (<c>publish</c>, <c>ping</c>); others
 /// publish every text frame as it is.</para>
+/// <para>What a client receives is its choice where <see cref="EnvelopesByDefault"/> is false (Tornado's chat): the
+/// published text itself, unless it asks for the room protocol with <c>hub.v1</c>, <c>?since=</c>,
+/// <c>?envelope=1</c> or <c>?presence=1</c>.</para>
 /// </summary>
 public class RoomSocket : WebSocketHandler
 {
@@ -36,6 +39,21 @@ public class RoomSocket : WebSocketHandler
     /// <summary>Whether binary client frames are published (as base64 <c>binary</c> envelopes). Default: true.</summary>
     protected virtual bool PublishesBinary => true;
 
+    /// <summary>
+    /// Whether a client that asks for nothing gets JSON envelopes (true, the default) or exactly the published
+    /// payloads as text and binary frames (false: Tornado's chat, where a line sent is the line every client gets).
+    /// A client asks for envelopes with subprotocol <c>hub.v1</c>, <c>?since=</c>, <c>?envelope=1</c> or
+    /// <c>?presence=1</c> (presence frames are envelopes); <c>?envelope=0</c> asks for plain payloads.
+    /// </summary>
+    protected virtual bool EnvelopesByDefault => true;
+
+    /// <summary>Whether this socket receives envelopes, decided before <see cref="OpenAsync"/> from what the client asked.</summary>
+    public bool Envelopes => SelectedSubprotocol == Subprotocol || _since is not null || _presence
+                             || (_envelope ?? EnvelopesByDefault);
+
+    private bool _presence;
+    private bool? _envelope;
+
     /// <summary>The join's outcome, once <see cref="OpenAsync"/> completed.</summary>
     public RoomJoinResult? Join { get; private set; }
 
@@ -49,6 +67,14 @@ public class RoomSocket : WebSocketHandler
                 throw new HttpError(400, "since must be epoch:offset") { Reason = "Bad Request" };
             _since = position;
         }
+        _presence = GetQueryArgument("presence", "0") is "1" or "true";
+        _envelope = GetQueryArgument("envelope", null) switch
+        {
+            null => null,
+            "1" or "true" => true,
+            "0" or "false" => false,
+            _ => throw new HttpError(400, "envelope must be 1 or 0") { Reason = "Bad Request" },
+        };
         return Task.CompletedTask;
     }
 
@@ -56,15 +82,14 @@ public class RoomSocket : WebSocketHandler
 
     public override async Task OpenAsync()
     {
-        var presence = GetQueryArgument("presence", "0") is "1" or "true";
         Join = await Rooms.JoinAsync(RoomName, new RoomJoinOptions
         {
             Since = _since,
             User = UserId,
-            Envelopes = true,
-            // Plain clients that do not resume get only message frames: each still carries its position.
+            Envelopes = Envelopes,
+            // Envelope clients that neither resume nor speak hub.v1 get only message frames: each carries its position.
             SendJoined = _since is not null || SelectedSubprotocol == Subprotocol,
-            Presence = presence ? PresenceDelivery.Client : PresenceDelivery.None,
+            Presence = _presence ? PresenceDelivery.Client : PresenceDelivery.None,
         });
     }
 

@@ -7,7 +7,8 @@ namespace Hub.Integration.Tests.Host.Cluster;
 /// <summary>
 /// A ClientWebSocket on the demo's /chat that reads in the background and records every frame, parsed. With
 /// <c>positions</c> it selects subprotocol <c>hub.v1</c> (JSON publish commands; a <c>joined</c> frame first; resets
-/// announced), as a client that tracks positions does; without, it is the plain chat client.
+/// announced), as a client that tracks positions does; without, it publishes raw text and asks for envelopes with
+/// <c>?envelope=1</c> (the chat's default is plain text, which carries no position to check).
 /// </summary>
 public sealed class ChatConnection : IAsyncDisposable
 {
@@ -43,7 +44,7 @@ public sealed class ChatConnection : IAsyncDisposable
     {
         var socket = new ClientWebSocket();
         if (positions) socket.Options.AddSubProtocol("hub.v1");
-        var query = since is null ? "" : "?since=" + Uri.EscapeDataString(since);
+        var query = since is not null ? "?since=" + Uri.EscapeDataString(since) : positions ? "" : "?envelope=1";
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/chat{query}"), timeout.Token);
         return new ChatConnection(socket, positions);

@@ -28,7 +28,7 @@ public sealed class WebSocketRouteTests
     }
 
     [Fact]
-    public async Task Chat_delivers_every_message_to_every_client_sender_included_in_per_sender_order()
+    public async Task Chat_delivers_every_message_to_every_client_sender_included_in_per_sender_order_as_the_text_sent()
     {
         await using var host = await DemoHost.StartAsync();
         var clients = new List<ClientWebSocket>();
@@ -42,7 +42,11 @@ public sealed class WebSocketRouteTests
             var last = new[] { -1, -1 };
             for (var i = 0; i < 20; i++)
             {
-                var text = await client.ReceiveRoomTextAsync();
+                // A plain client (no hub.v1, since or envelope) gets exactly the text, as a text frame: Tornado's chat.
+                var (type, data) = await client.ReceiveMessageAsync();
+                Assert.Equal(WebSocketMessageType.Text, type);
+                var text = Encoding.UTF8.GetString(data);
+                Assert.Matches("^[01]:[0-9]+$", text);
                 var sender = int.Parse(text.Split(':')[0]);
                 var seq = int.Parse(text.Split(':')[1]);
                 Assert.True(seq > last[sender], $"out of order: {seq} after {last[sender]}");
@@ -56,8 +60,8 @@ public sealed class WebSocketRouteTests
     public async Task Chat_messages_carry_positions_a_reconnect_resumes_from_one_and_presence_lists_the_members()
     {
         await using var host = await DemoHost.StartAsync();
-        using var ann = await ConnectAsync(host, "/chat?user=ann");
-        using var bob = await ConnectAsync(host, "/chat?user=bob");
+        using var ann = await ConnectAsync(host, "/chat?user=ann&envelope=1");
+        using var bob = await ConnectAsync(host, "/chat?user=bob&envelope=1");
         await WebSocketTestClient.WaitForSubscribersAsync(host.Host.System, "chat", 2);
 
         using var http = new HttpClient();
@@ -81,5 +85,30 @@ public sealed class WebSocketRouteTests
         Assert.True(joined.GetProperty("recovered").GetBoolean());
         Assert.Equal(2, joined.GetProperty("missed").GetInt32());
         Assert.Equal(["hello 3", "hello 4"], [await again.ReceiveRoomTextAsync(), await again.ReceiveRoomTextAsync()]);
+    }
+
+    [Theory]
+    [InlineData("/chat?envelope=1", null)]
+    [InlineData("/chat", "hub.v1")]
+    [InlineData("/chat?presence=1", null)]
+    public async Task Chat_sends_envelopes_to_a_client_that_asks_for_the_room_protocol(string path, string? subprotocol)
+    {
+        await using var host = await DemoHost.StartAsync();
+        using var plain = await ConnectAsync(host, "/chat");
+        using var enveloped = await WebSocketTestClient.ConnectAsync(host.Port, path, o => { if (subprotocol is not null) o.AddSubProtocol(subprotocol); });
+        await WebSocketTestClient.WaitForSubscribersAsync(host.Host.System, "chat", 2);
+        await plain.SendTextAsync("hi there");
+        Assert.Equal("hi there", await plain.ReceiveTextAsync());
+        Assert.Equal("hi there", await enveloped.ReceiveRoomTextAsync());
+    }
+
+    [Fact]
+    public async Task Chat_refuses_an_envelope_argument_that_is_neither_1_nor_0_before_the_upgrade()
+    {
+        await using var host = await DemoHost.StartAsync();
+        using var ws = new ClientWebSocket();
+        var e = await Assert.ThrowsAsync<WebSocketException>(() =>
+            ws.ConnectAsync(new Uri($"ws://127.0.0.1:{host.Port}/chat?envelope=yes"), CancellationToken.None));
+        Assert.Contains("400", e.Message);
     }
 }
