@@ -19,7 +19,7 @@ public sealed class ChromiumFixture : IAsyncLifetime
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException(
         $"Chromium is not available at {Executable}: install Debian's chromium package " +
-        "(apt-get update && apt-get install -y chromium; .ci/run does this) or point HUB_CHROMIUM at a Chromium binary.");
+        "(apt-get update && apt-get install -y chromium; ./test.sh does this when it is missing) or point HUB_CHROMIUM at a Chromium binary.");
 
     public async Task InitializeAsync()
     {
