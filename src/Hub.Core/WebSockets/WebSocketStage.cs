@@ -374,7 +374,7 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
             Enqueue(w.ToByteString());
             CancelTimer(PingTimer);
             // §7.1.1: after sending Close, wait (bounded) for the peer's Close before closing TCP.
-            if (!_closeReceived) ScheduleOnce(CloseTimer, _options?.Settings.CloseTimeout ?? TimeSpan.FromSeconds(3));
+            if (!_closeReceived) ScheduleOnce(CloseTimer, _options!.Settings.CloseTimeout);
         }
 
         private void Enqueue(ByteString frame)
