@@ -57,13 +57,13 @@ public sealed class Http1BodyReaderPropertyTests
         Gen.Select(ValidBody, mutation.Array[1, 3], Gen.Int[1, 9])
             .Sample((body, mutations, cut) =>
             {
-                var mutated = Mutate(body, mutations);
+                var mutated = ByteMutations.Mutate(body, mutations);
                 var model = StrictChunkedModel.Read(mutated);
                 var input = Bytes(Head).Concat(mutated).Concat(Bytes(After)).ToArray();
                 foreach (var chunks in new[] { Chunks.Single(input), Requests.SplitAt(input, Enumerable.Range(1, input.Length / cut).Select(i => i * cut)) })
                 {
                     using var d = DecoderDriver.Run(TestSettings.Default, chunks);
-                    var what = $"body \"{Escape(mutated)}\" ({chunks}): model {model.Result}, reader {d.Rejection?.ToString() ?? "accepted"}, {d.Requests.Count} request(s)";
+                    var what = $"body \"{ByteMutations.Escape(mutated)}\" ({chunks}): model {model.Result}, reader {d.Rejection?.ToString() ?? "accepted"}, {d.Requests.Count} request(s)";
                     if (model.Result != StrictChunkedModel.Verdict.Valid)
                     {
                         // Invalid or not yet complete for the model: the bytes after it are never served.
@@ -84,30 +84,6 @@ public sealed class Http1BodyReaderPropertyTests
     }
 
     private static byte[] Bytes(string s) => Encoding.Latin1.GetBytes(s);
-
-    private static byte[] Mutate(byte[] input, (int Kind, double At, byte Byte)[] mutations)
-    {
-        var bytes = input.ToList();
-        foreach (var (kind, at, b) in mutations)
-        {
-            var i = Math.Min((int)(at * bytes.Count), bytes.Count - 1);
-            switch (kind)
-            {
-                case 0: bytes[i] = b; break;
-                case 1: bytes.Insert(i, b); break;
-                default: if (bytes.Count > 1) bytes.RemoveAt(i); break;
-            }
-        }
-        return bytes.ToArray();
-    }
-
-    private static string Escape(byte[] bytes) => string.Concat(bytes.Select(b => b switch
-    {
-        (byte)'\r' => "\\r",
-        (byte)'\n' => "\\n",
-        < 0x20 or >= 0x7F => $"\\x{b:X2}",
-        _ => ((char)b).ToString(),
-    }));
 
     /// <summary>RFC 9112 §7.1 chunked-body as regular expressions over Latin-1 text: the test's own reading.</summary>
     private static class StrictChunkedModel

@@ -70,7 +70,7 @@ public sealed class Http1RequestReaderPropertyTests
         var settings = Gen.OneOfConst(TestSettings.Default, TestSettings.Small with { MaxRequestLineSize = 128 });
 
         Gen.Select(RequestGen.Pipeline, mutation.Array[1, 6], settings)
-            .Select((requests, mutations, s) => (Bytes: Mutate(requests.SelectMany(r => r.Render()).ToArray(), mutations), Settings: s))
+            .Select((requests, mutations, s) => (Bytes: ByteMutations.Mutate(requests.SelectMany(r => r.Render()).ToArray(), mutations), Settings: s))
             .SelectMany(t => RequestGen.Cuts(t.Bytes.Length).Select(cuts => (t.Bytes, t.Settings, cuts)))
             .Sample(t =>
             {
@@ -79,7 +79,7 @@ public sealed class Http1RequestReaderPropertyTests
                 using var bytewise = DecoderDriver.Run(t.Settings, t.Bytes.Select(b => new[] { b }));
                 foreach (var other in new[] { split, bytewise })
                 {
-                    var what = $"input \"{Escape(t.Bytes)}\" cut at [{string.Join(",", t.cuts)}]: whole {whole.Rejection}, " +
+                    var what = $"input \"{ByteMutations.Escape(t.Bytes)}\" cut at [{string.Join(",", t.cuts)}]: whole {whole.Rejection}, " +
                                $"{(other == split ? "split" : "bytewise")} {other.Rejection}";
                     Assert.True(whole.Rejection is null == other.Rejection is null, what);
                     Assert.True(whole.Requests.Count == other.Requests.Count, what);
@@ -90,31 +90,6 @@ public sealed class Http1RequestReaderPropertyTests
                     }
                 }
             }, iter: 1000);
-    }
-
-    private static string Escape(byte[] bytes) => string.Concat(bytes.Select(b => b switch
-    {
-        (byte)'\r' => "\\r",
-        (byte)'\n' => "\\n",
-        (byte)'\t' => "\\t",
-        < 0x20 or >= 0x7F => $"\\x{b:X2}",
-        _ => ((char)b).ToString(),
-    }));
-
-    private static byte[] Mutate(byte[] input, (int Kind, double At, byte Byte)[] mutations)
-    {
-        var bytes = input.ToList();
-        foreach (var (kind, at, b) in mutations)
-        {
-            var i = Math.Min((int)(at * bytes.Count), bytes.Count - 1);
-            switch (kind)
-            {
-                case 0: bytes[i] = b; break;
-                case 1: bytes.Insert(i, b); break;
-                default: if (bytes.Count > 1) bytes.RemoveAt(i); break;
-            }
-        }
-        return bytes.ToArray();
     }
 
     private static void AssertMatches(GeneratedRequest expected, DecodedRequest actual)
