@@ -29,9 +29,11 @@ public static class HubServer
         var bound = new TaskCompletionSource<EndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
         var name = "hub-listener-" + Interlocked.Increment(ref _listeners);
         var endpoint = await ResolveAsync(settings.Server).ConfigureAwait(false);
-        var listener = system.ActorOf(ListenerActor.Props(application, settings, endpoint, bound), name);
+        // Certificates are loaded before binding: a bad file stops the start with an error naming its key.
+        var tls = settings.Tls.Enabled ? new Tls.TlsServerContext(settings.Tls, Akka.Event.Logging.GetLogger(system, "hub.tls")) : null;
+        var listener = system.ActorOf(ListenerActor.Props(application, settings, endpoint, bound, tls), name);
         var local = await bound.Task.ConfigureAwait(false);
-        var binding = new HubBinding(listener, local, settings);
+        var binding = new HubBinding(listener, local, settings) { Tls = tls };
         ShutdownTasks.Register(system, binding);
         return binding;
     }
@@ -65,6 +67,12 @@ public sealed class HubBinding
     public EndPoint LocalAddress { get; }
 
     public int Port => ((IPEndPoint)LocalAddress).Port;
+
+    /// <summary>The certificates of a TLS listener (hub.tls.enabled = on); null for plain HTTP.</summary>
+    public Tls.TlsServerContext? Tls { get; internal init; }
+
+    /// <summary>Whether this listener speaks TLS.</summary>
+    public bool IsTls => Tls is not null;
 
     public HubSettings Settings { get; }
 

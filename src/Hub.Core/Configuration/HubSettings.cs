@@ -24,6 +24,7 @@ public sealed record HubSettings(
         {
             WebSocket = WebSocketSettings.FromConfig(hub.GetConfig("websocket"), "hub.websocket"),
             Rooms = RoomSettings.FromConfig(hub.GetConfig("rooms"), "hub.rooms"),
+            Tls = TlsSettings.FromConfig(hub.GetConfig("tls"), "hub.tls"),
         };
     }
 
@@ -32,6 +33,9 @@ public sealed record HubSettings(
 
     /// <summary>hub.rooms.</summary>
     public RoomSettings Rooms { get; init; } = null!;
+
+    /// <summary>hub.tls.</summary>
+    public TlsSettings Tls { get; init; } = null!;
 
     /// <summary>Hub's documented defaults (hocon/reference.conf).</summary>
     public static Config DefaultConfig() => ReferenceConfig.Value;

@@ -117,6 +117,13 @@ public static class HubMetrics
         "hub.websocket.dropped_messages", "{message}",
         "Outbound messages dropped from a full queue, by overflow policy (drop-oldest, conflate, close).");
 
+    internal static readonly Counter<long> TlsHandshakes = Meter.CreateCounter<long>(
+        "hub.tls.handshakes", "{handshake}", "TLS handshakes completed, by protocol version (tls.protocol.version: 1.2, 1.3).");
+
+    internal static readonly Counter<long> TlsHandshakeFailures = Meter.CreateCounter<long>(
+        "hub.tls.handshake_failures", "{handshake}",
+        "TLS handshakes that failed or timed out (a plain HTTP request, an old protocol, a truncated or silent client).");
+
     internal static readonly UpDownCounter<long> Rooms = Meter.CreateUpDownCounter<long>(
         "hub.rooms.active", "{room}", "Rooms with at least one local subscriber.");
 
@@ -217,6 +224,19 @@ public static class HubMetrics
         if (!WebSocketCloses.Enabled) return;
         var tag = code - 1000 is >= 0 and var i && i < CloseCodes.Length ? CloseCodes[i] : new(CloseCodeTag, (int)code);
         WebSocketCloses.Add(1, tag, server);
+    }
+
+    private static readonly KeyValuePair<string, object?> Tls12 = new("tls.protocol.version", "1.2");
+    private static readonly KeyValuePair<string, object?> Tls13 = new("tls.protocol.version", "1.3");
+
+    internal static void TlsHandshake(System.Security.Authentication.SslProtocols protocol, in KeyValuePair<string, object?> server)
+    {
+        if (TlsHandshakes.Enabled) TlsHandshakes.Add(1, protocol == System.Security.Authentication.SslProtocols.Tls13 ? Tls13 : Tls12, server);
+    }
+
+    internal static void TlsHandshakeFailed(in KeyValuePair<string, object?> server)
+    {
+        if (TlsHandshakeFailures.Enabled) TlsHandshakeFailures.Add(1, server);
     }
 
     internal static void SlowConsumerClosed(in KeyValuePair<string, object?> server)

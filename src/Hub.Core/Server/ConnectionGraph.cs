@@ -10,7 +10,7 @@ using Hub.Http;
 namespace Hub.Server;
 
 /// <summary>
-/// The per-connection stream: TcpTransport ⇄ Http1Decoder/Http1Encoder ⇄ ConnectionBridge, one fused island (no
+/// The per-connection stream: TcpTransport ⇄ [Tls ⇄] Http1Decoder/Http1Encoder ⇄ WebSocket ⇄ ConnectionBridge, one fused island (no
 /// async boundaries: every hop inside is a method call), built and fused once per listener; what differs per
 /// connection travels as a <see cref="ConnectionContext"/> attribute.
 /// </summary>
@@ -25,7 +25,8 @@ internal sealed class ConnectionGraph : IDisposable
     /// <param name="materializer">One materializer for all connections of a listener: Akka.NET's
     /// <c>Materializer()</c> creates a new stream supervisor actor on every call.</param>
     /// <param name="telemetry">Where the stages count bytes, messages and rejections.</param>
-    public ConnectionGraph(HubSettings settings, IMaterializer materializer, ListenerTelemetry telemetry)
+    /// <param name="tls">Set on a TLS listener: a TLS stage then sits between the transport and the HTTP codec.</param>
+    public ConnectionGraph(HubSettings settings, IMaterializer materializer, ListenerTelemetry telemetry, Tls.TlsServerContext? tls = null)
     {
         _materializer = materializer;
         // transport (received bytes) → HTTP decoder → WebSocket layer → bridge → actor, and back down through the
@@ -35,7 +36,8 @@ internal sealed class ConnectionGraph : IDisposable
         _sweep = DeadlineSweep.PeriodFor(settings.Http.KeepAliveTimeout, settings.Http.RequestHeadersTimeout) is { } period
             ? new DeadlineSweep(period)
             : null;
-        var transport = Flow.FromGraph(new TcpTransportStage(null, null, settings.Server.MaxUnackedWriteBytes, settings.Server.LingerTimeout, telemetry));
+        var tcp = Flow.FromGraph(new TcpTransportStage(null, null, settings.Server.MaxUnackedWriteBytes, settings.Server.LingerTimeout, telemetry));
+        var transport = tls is null ? tcp : tcp.Join(BidiFlow.FromGraph(new Tls.TlsStage(tls, telemetry)));
         var codec = BidiFlow.FromFlows(
             Flow.FromGraph(new Http1DecoderStage(settings.Http, null, telemetry, _sweep)),
             Flow.FromGraph(new Http1EncoderStage(settings.Http)));

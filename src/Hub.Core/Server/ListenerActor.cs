@@ -23,6 +23,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     private readonly HubSettings _settings;
     private readonly EndPoint _endpoint;
     private readonly TaskCompletionSource<EndPoint> _bound;
+    private readonly Tls.TlsServerContext? _tls;
     private readonly IMaterializer _materializer;
     private ConnectionGraph _graph = null!;
     private readonly DrainSignal _drain = new();
@@ -37,8 +38,10 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     private bool _unbindSent;
     private bool _portReleased;
 
-    public ListenerActor(Application app, HubSettings settings, EndPoint endpoint, TaskCompletionSource<EndPoint> bound)
+    public ListenerActor(Application app, HubSettings settings, EndPoint endpoint, TaskCompletionSource<EndPoint> bound,
+        Tls.TlsServerContext? tls)
     {
+        _tls = tls;
         _app = app;
         _settings = settings;
         _endpoint = endpoint;
@@ -50,8 +53,12 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
         Binding();
     }
 
-    public static Props Props(Application app, HubSettings settings, EndPoint endpoint, TaskCompletionSource<EndPoint> bound) =>
-        Akka.Actor.Props.Create(() => new ListenerActor(app, settings, endpoint, bound));
+    /// <summary>A listener for <paramref name="app"/> on <paramref name="endpoint"/>; <paramref name="bound"/>
+    /// completes with the bound address. <paramref name="tls"/> is set for a TLS listener (certificates already
+    /// loaded, disposed with the listener).</summary>
+    public static Props Props(Application app, HubSettings settings, EndPoint endpoint, TaskCompletionSource<EndPoint> bound,
+        Tls.TlsServerContext? tls = null) =>
+        Akka.Actor.Props.Create(() => new ListenerActor(app, settings, endpoint, bound, tls));
 
     protected override void PreStart()
     {
@@ -66,6 +73,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     {
         _bound.TrySetException(new InvalidOperationException($"listener for {_endpoint} stopped before binding"));
         _graph?.Dispose(); // its connections (children) have stopped by now
+        _tls?.Dispose();
     }
 
     // Connections are stopped on failure, never restarted (Akka.IO's own policy for connection handlers). Akka logs
@@ -82,7 +90,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
             _telemetry = new ListenerTelemetry((b.LocalAddress as IPEndPoint)?.Port ?? 0,
                 AccessLog.For(Context.System, _settings.Http.AccessLog));
             // The blueprint every connection runs, fused once its telemetry (the bound port) is known.
-            _graph = new ConnectionGraph(_settings, _materializer, _telemetry);
+            _graph = new ConnectionGraph(_settings, _materializer, _telemetry, _tls);
             _bound.TrySetResult(b.LocalAddress);
             Become(Accepting);
         });
