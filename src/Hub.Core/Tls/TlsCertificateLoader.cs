@@ -29,27 +29,22 @@ internal static class TlsCertificateLoader
         if (source.Key is null) throw new ConfigurationException($"{source.ConfigPath}.certificate needs {source.ConfigPath}.key");
         var certText = Read(source, "certificate", source.Certificate);
         var keyText = Read(source, "key", source.Key);
+        // The certificate first, on its own, so that a bad certificate is not reported as a bad key.
+        var chain = new X509Certificate2Collection();
+        try { chain.ImportFromPem(certText); }
+        catch (CryptographicException) { throw Error(source, "certificate", source.Certificate, "holds a malformed certificate"); }
+        if (chain.Count == 0) throw Error(source, "certificate", source.Certificate, "holds no PEM certificate");
         X509Certificate2 leaf;
         try
         {
             leaf = X509Certificate2.CreateFromPem(certText, keyText);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
-            // Tell a bad certificate from a bad key or a key of another certificate.
-            try { using var _ = X509Certificate2.CreateFromPem(certText); }
-            catch (CryptographicException) { throw Error(source, "certificate", source.Certificate, "is not a PEM certificate"); }
             throw Error(source, "key", source.Key, $"is not the PEM private key of {source.Certificate} ({e.Message.TrimEnd('.')})");
         }
-        catch (ArgumentException)
-        {
-            throw Error(source, "certificate", source.Certificate, "holds no PEM certificate");
-        }
-        var chain = new X509Certificate2Collection();
-        try { chain.ImportFromPem(certText); }
-        catch (CryptographicException) { throw Error(source, "certificate", source.Certificate, "holds a malformed certificate"); }
         // The first is the leaf itself; the rest are intermediates sent in the handshake.
-        if (chain.Count > 0) chain.RemoveAt(0);
+        chain.RemoveAt(0);
         return (leaf, chain);
     }
 

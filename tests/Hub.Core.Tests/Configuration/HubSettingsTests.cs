@@ -61,6 +61,14 @@ public sealed class HubSettingsTests
             OverflowPolicy.Close => "close", OverflowPolicy.DropOldest => "drop-oldest", _ => "conflate",
         }),
         ["hub.websocket.per-message-deflate"] = (Kind.Switch, s => s.WebSocket.PerMessageDeflate),
+        ["hub.tls.enabled"] = (Kind.Switch, s => s.Tls.Enabled),
+        ["hub.tls.certificate"] = (Kind.Text, s => s.Tls.Default.Certificate ?? ""),
+        ["hub.tls.key"] = (Kind.Text, s => s.Tls.Default.Key ?? ""),
+        ["hub.tls.pfx"] = (Kind.Text, s => s.Tls.Default.Pfx ?? ""),
+        ["hub.tls.pfx-password-file"] = (Kind.Text, s => s.Tls.Default.PfxPasswordFile ?? ""),
+        ["hub.tls.hosts"] = (Kind.TextList, s => s.Tls.Hosts.Select(h => h.Host).ToArray()),
+        ["hub.tls.handshake-timeout"] = (Kind.Duration, s => s.Tls.HandshakeTimeout),
+        ["hub.tls.watch"] = (Kind.Switch, s => s.Tls.Watch),
         ["hub.rooms.backend"] = (Kind.Text, s => s.Rooms.Backend == RoomBackendKind.Local ? "local" : "distributed"),
         ["hub.rooms.max-broadcast-size"] = (Kind.ByteSize, s => (long)s.Rooms.MaxBroadcastSize),
         ["hub.rooms.shards"] = (Kind.Integer, s => (long)s.Rooms.Shards),
@@ -169,6 +177,10 @@ public sealed class HubSettingsTests
     [InlineData("hub.server.hostname = \"\"", "hub.server.hostname")]
     [InlineData("hub.server.hostname = [\"a\"]", "hub.server.hostname")]
     [InlineData("hub.http.server-header = { x = 1 }", "hub.http.server-header")]
+    [InlineData("hub.tls.enabled = on", "hub.tls.enabled")]
+    [InlineData("hub.tls.handshake-timeout = infinite", "hub.tls.handshake-timeout")]
+    [InlineData("hub.tls.hosts = [\"a.example\"]", "hub.tls.hosts[0]")]
+    [InlineData("hub.tls.hosts = [{ certificate = \"a.pem\" }]", "hub.tls.hosts[0].host")]
     public void Rejects_an_invalid_value_naming_the_full_key(string hocon, string key)
     {
         var error = Assert.Throws<ConfigurationException>(() => Load(hocon));
