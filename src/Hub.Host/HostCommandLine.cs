@@ -24,6 +24,7 @@ public sealed class HostCommandLine
         {
             Port, Bind, Config, Set, ProxyUpstream, MaxBodySize, MaxHeaderSize, IdleTimeout, WsMaxMessageSize,
             ClusterPort, Seed, PublicHost, MetricsPort, Dashboard, DashboardToken,
+            TlsPort, TlsCert, TlsKey, TlsPfx, TlsPfxPasswordFile,
         };
     }
 
@@ -152,6 +153,38 @@ public sealed class HostCommandLine
         },
     };
 
+    public Option<int> TlsPort { get; } = new("--tls-port")
+    {
+        Description = "Also listen for HTTPS and WSS on this port (hub.host.tls-port; default 8443 once a certificate is " +
+                      "given); needs --tls-cert and --tls-key, or --tls-pfx",
+        CustomParser = r => ParseNumber(r, "--tls-port", 0, 65535, "an integer between 0 and 65535", s =>
+            int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : (int?)null),
+    };
+
+    public Option<string> TlsCert { get; } = new("--tls-cert")
+    {
+        Description = "PEM certificate of the TLS listener, leaf first (hub.tls.certificate)",
+        HelpName = "FILE",
+    };
+
+    public Option<string> TlsKey { get; } = new("--tls-key")
+    {
+        Description = "PEM private key of --tls-cert (hub.tls.key)",
+        HelpName = "FILE",
+    };
+
+    public Option<string> TlsPfx { get; } = new("--tls-pfx")
+    {
+        Description = "PKCS#12 certificate and key of the TLS listener, instead of --tls-cert/--tls-key (hub.tls.pfx)",
+        HelpName = "FILE",
+    };
+
+    public Option<string> TlsPfxPasswordFile { get; } = new("--tls-pfx-password-file")
+    {
+        Description = "File whose first line is the --tls-pfx password (hub.tls.pfx-password-file)",
+        HelpName = "FILE",
+    };
+
     public Option<string> PublicHost { get; } = new("--public-host")
     {
         Description = "Host name other cluster nodes use to reach this one (default: --bind)",
@@ -186,6 +219,11 @@ public sealed class HostCommandLine
         MetricsPort = Given(parse, MetricsPort) ? parse.GetValue(MetricsPort) : null,
         Dashboard = Given(parse, Dashboard) ? parse.GetValue(Dashboard) : null,
         DashboardToken = parse.GetValue(DashboardToken),
+        TlsPort = Given(parse, TlsPort) ? parse.GetValue(TlsPort) : null,
+        TlsCert = parse.GetValue(TlsCert),
+        TlsKey = parse.GetValue(TlsKey),
+        TlsPfx = parse.GetValue(TlsPfx),
+        TlsPfxPasswordFile = parse.GetValue(TlsPfxPasswordFile),
     };
 
     /// <summary>One token parsed and range-checked; a bad one becomes a parse error naming the flag.</summary>

@@ -101,6 +101,11 @@ public static class HostConfiguration
             lines.Add("hub.host.dashboard.enabled = on");
             lines.Add($"hub.host.dashboard.token = {Quote(token)}");
         }
+        if (o.TlsPort is { } tlsPort) lines.Add($"hub.host.tls-port = {tlsPort}");
+        if (o.TlsCert is { } cert) lines.Add($"hub.tls.certificate = {Quote(cert)}");
+        if (o.TlsKey is { } key) lines.Add($"hub.tls.key = {Quote(key)}");
+        if (o.TlsPfx is { } pfx) lines.Add($"hub.tls.pfx = {Quote(pfx)}");
+        if (o.TlsPfxPasswordFile is { } password) lines.Add($"hub.tls.pfx-password-file = {Quote(password)}");
         if (o.MaxHeaderSize is { } head)
         {
             lines.Add($"hub.http.max-request-line-size = {head}");

@@ -51,6 +51,21 @@ public sealed record HostOptions
     /// <summary>--idle-timeout: hub.http.keep-alive-timeout and request-headers-timeout.</summary>
     public TimeSpan? IdleTimeout { get; init; }
 
+    /// <summary>--tls-port: a TLS listener (HTTPS/WSS) on this port beside the plain one (hub.host.tls-port).</summary>
+    public int? TlsPort { get; init; }
+
+    /// <summary>--tls-cert: PEM certificate file (hub.tls.certificate).</summary>
+    public string? TlsCert { get; init; }
+
+    /// <summary>--tls-key: PEM private key file (hub.tls.key).</summary>
+    public string? TlsKey { get; init; }
+
+    /// <summary>--tls-pfx: PKCS#12 file instead of --tls-cert/--tls-key (hub.tls.pfx).</summary>
+    public string? TlsPfx { get; init; }
+
+    /// <summary>--tls-pfx-password-file: file whose first line is the PFX password (hub.tls.pfx-password-file).</summary>
+    public string? TlsPfxPasswordFile { get; init; }
+
     /// <summary>Defaults shown by --help; they sit just above reference.conf, so any configuration file overrides them.</summary>
     public const int DefaultPort = 8888;
 

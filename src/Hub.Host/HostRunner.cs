@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Actor.Setup;
 using Hub.Host.Dashboard;
@@ -59,7 +60,16 @@ public static class HostRunner
         }
 
         stdout.WriteLine($"Hub listening on {host.Url.GetLeftPart(UriPartial.Authority)}");
+        if (host.TlsUrl is { } tlsUrl) stdout.WriteLine($"Hub listening on {tlsUrl.GetLeftPart(UriPartial.Authority)}");
         stdout.Flush();
+        // SIGHUP reloads the TLS certificates (new handshakes use them; open connections keep theirs).
+        using var reload = host.HasTls
+            ? PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                context.Cancel = true;
+                host.ReloadCertificates("SIGHUP");
+            })
+            : null;
         await using (stop.Register(() => _ = host.StopAsync()))
         {
             await host.WhenStopped.ConfigureAwait(false);
@@ -75,7 +85,10 @@ public static class HostRunner
     {
         var (config, settings) = HostConfiguration.Build(options, hubConfPath);
         var dashboard = DashboardSettings.FromConfig(config);
+        var tlsSettings = TlsListener.Settings(options, config, settings);
+        if ((tlsSettings ?? settings).Tls is { Enabled: true } tls) TlsListener.Check(options, tls);
         PortProbe.EnsureBindable(settings.Server);
+        if (tlsSettings is not null) PortProbe.EnsureBindable(tlsSettings.Server);
         var (telemetry, systemConfig) = HostTelemetry.Start(config, settings);
 
         ActorSystem system;
@@ -96,7 +109,8 @@ public static class HostRunner
             var app = DemoApplication.Create(new DemoOptions { ProxyUpstream = options.ProxyUpstream, Dashboard = dashboard }, system, state);
             var binding = await HubServer.StartAsync(system, app, settings).ConfigureAwait(false);
             state.Attach(binding);
-            return new RunningHost(system, binding, state, telemetry);
+            var tlsBinding = tlsSettings is null ? null : await HubServer.StartAsync(system, app, tlsSettings).ConfigureAwait(false);
+            return new RunningHost(system, binding, state, telemetry) { TlsBinding = tlsBinding };
         }
         catch (Exception e)
         {

@@ -24,13 +24,29 @@ public sealed class RunningHost : IAsyncDisposable
 
     public HubBinding Binding { get; }
 
+    /// <summary>The HTTPS/WSS listener beside <see cref="Binding"/> (--tls-port), or null.</summary>
+    public HubBinding? TlsBinding { get; internal init; }
+
+    /// <summary>Whether any listener speaks TLS.</summary>
+    public bool HasTls => Binding.IsTls || TlsBinding is not null;
+
+    /// <summary>https://host:port of the TLS listener, or null.</summary>
+    public Uri? TlsUrl => TlsBinding?.LocalAddress is IPEndPoint ip ? new UriBuilder("https", ip.Address.ToString(), ip.Port).Uri : null;
+
+    /// <summary>Loads every listener's certificates again (SIGHUP); failures are logged and the old ones stay.</summary>
+    public void ReloadCertificates(string why)
+    {
+        Binding.Tls?.TryReload(why);
+        TlsBinding?.Tls?.TryReload(why);
+    }
+
     public ServerState State { get; }
 
     /// <summary>http://host:port as clients reach it (IPv6 literals in brackets, RFC 3986 §3.2.2).</summary>
     public Uri Url => Binding.LocalAddress switch
     {
-        IPEndPoint ip => new UriBuilder("http", ip.Address.ToString(), ip.Port).Uri,
-        var other => new Uri("http://" + other),
+        IPEndPoint ip => new UriBuilder(Binding.IsTls ? "https" : "http", ip.Address.ToString(), ip.Port).Uri,
+        var other => new Uri((Binding.IsTls ? "https://" : "http://") + other),
     };
 
     /// <summary>Completes when the ActorSystem has terminated, whoever stopped it, and the telemetry is flushed.</summary>

@@ -28,7 +28,7 @@ public sealed class HostRunnerTests
     {
         var (code, output, _) = await RunAsync("--help");
         Assert.Equal(0, code);
-        foreach (var flag in new[] { "--port", "--bind", "--config", "--set", "--proxy-upstream", "--max-body-size", "--max-header-size", "--idle-timeout", "--help" })
+        foreach (var flag in new[] { "--port", "--bind", "--config", "--set", "--proxy-upstream", "--max-body-size", "--max-header-size", "--idle-timeout", "--tls-port", "--tls-cert", "--tls-key", "--tls-pfx", "--tls-pfx-password-file", "--help" })
             Assert.Contains(flag, output);
         Assert.Contains("8888", output);
         Assert.Contains("127.0.0.1", output);
