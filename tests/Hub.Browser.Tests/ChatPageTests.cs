@@ -42,4 +42,21 @@ public sealed class ChatPageTests(ChromiumFixture chromium)
             await ChatPage.SendAsync(page, "after the restart");
             await ChatPage.SeeAsync(page, "after the restart");
         });
+
+    [Fact]
+    public Task Two_pages_served_over_https_chat_over_wss() =>
+        BrowserSession.RunAsync(chromium.Browser, nameof(Two_pages_served_over_https_chat_over_wss), async session =>
+        {
+            var host = await session.StartTlsHostAsync(chromium.Certificate);
+            Assert.Equal("https", host.TlsUrl.Scheme);
+            var alice = await session.NewPageAsync(new Uri(host.TlsUrl, "/chat.html"));
+            var bob = await session.NewPageAsync(new Uri(host.TlsUrl, "/chat.html"));
+            await ChatPage.WaitOpenAsync(alice);
+            await ChatPage.WaitOpenAsync(bob);
+            // The page opened its socket on wss:// (an https page may not use ws://).
+            Assert.Equal("wss:", await alice.EvaluateAsync<string>("() => new URL(socket.url).protocol"));
+
+            await ChatPage.SendAsync(alice, "hello over wss");
+            await ChatPage.SeeAsync(bob, "hello over wss");
+        });
 }

@@ -30,6 +30,21 @@ public sealed class BrowserHost : IAsyncDisposable
         return new BrowserHost(await HostRunner.StartAsync(options));
     }
 
+    /// <summary>The demo with an HTTPS/WSS listener (--tls-port) beside the plain one, on <paramref name="certificate"/>.</summary>
+    public static async Task<BrowserHost> StartWithTlsAsync(TestCertificate certificate) =>
+        new(await HostRunner.StartAsync(new HostOptions
+        {
+            Port = 0,
+            Bind = "127.0.0.1",
+            TlsPort = 0,
+            TlsCert = certificate.CertFile,
+            TlsKey = certificate.KeyFile,
+            Overrides = ["akka.loglevel=WARNING"],
+        }));
+
+    /// <summary>https://127.0.0.1:port of the TLS listener (only for <see cref="StartWithTlsAsync"/>).</summary>
+    public Uri TlsUrl => Host.TlsUrl ?? throw new InvalidOperationException("this host has no TLS listener");
+
     /// <summary>
     /// Starts a server on <paramref name="port"/>, which a server of this process just released; retried for a few
     /// seconds in case the old listener's socket is not closed yet.

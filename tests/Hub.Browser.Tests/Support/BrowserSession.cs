@@ -26,6 +26,14 @@ public sealed class BrowserSession(IBrowser browser, string testName) : IAsyncDi
         return host;
     }
 
+    /// <summary>A demo host with an HTTPS/WSS listener on <paramref name="certificate"/>, stopped with the session.</summary>
+    public async Task<BrowserHost> StartTlsHostAsync(TestCertificate certificate)
+    {
+        var host = await BrowserHost.StartWithTlsAsync(certificate);
+        _hosts.Add(host);
+        return host;
+    }
+
     /// <summary>A server on the port another one of this test just released (see <see cref="BrowserHost.StartOnPortAsync"/>).</summary>
     public async Task<BrowserHost> RestartHostAsync(int port)
     {

@@ -21,6 +21,12 @@ public sealed class ChromiumFixture : IAsyncLifetime
         $"Chromium is not available at {Executable}: install Debian's chromium package " +
         "(apt-get update && apt-get install -y chromium; ./test.sh does this when it is missing) or point HUB_CHROMIUM at a Chromium binary.");
 
+    /// <summary>
+    /// The certificate of the tests' HTTPS hosts. Chromium trusts exactly this key (its SPKI pin is a launch flag),
+    /// not "any certificate": a page on another certificate would still fail.
+    /// </summary>
+    public TestCertificate Certificate { get; } = TestCertificate.Create("localhost");
+
     public async Task InitializeAsync()
     {
         if (!File.Exists(Executable)) return; // Browser then throws the explanation in every test
@@ -29,13 +35,15 @@ public sealed class ChromiumFixture : IAsyncLifetime
         {
             ExecutablePath = Executable,
             Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                $"--ignore-certificate-errors-spki-list={Certificate.SpkiPin}"],
             Timeout = 30_000,
         });
     }
 
     public async Task DisposeAsync()
     {
+        Certificate.Dispose();
         if (_browser is not null) await _browser.DisposeAsync();
         _playwright?.Dispose();
     }
