@@ -4,7 +4,7 @@
 # and the Hub/peer ratios. Writes bench/results/<timestamp>/ (report.md, results.json, summary.csv, one CSV of runs
 # per scenario, plots) and copies the plots to bench/plots/. See bench/README.md.
 #
-#   bench/run.sh [scenario...]        scenarios: http (default), ws-echo, ws-broadcast, broadcast-10k, idle, cluster, scale
+#   bench/run.sh [scenario...]        scenarios: http (default), ws-echo, ws-broadcast, broadcast-10k, idle, cluster, scale, tls
 #
 # Environment (defaults in brackets):
 #   WARMUP [30]        seconds of load before measuring each server (tiered JIT on one core needs ~25 s)
@@ -73,6 +73,9 @@ RUN_DIR="$RESULTS_DIR/$STAMP"        # this run's reports, CSVs, plots, raw outp
 PLOTS_DIR=${PLOTS_DIR-"$BENCH_DIR/plots"}
 SKIPPED=""                           # "server: reason" lines of peers left out (not installable)
 CLK_TCK=$(getconf CLK_TCK)
+
+# Extra arguments for the next start_server of hub (Hub.Host) or kestrel; set by a scenario around the call.
+declare -a SERVER_ARGS=()
 
 # PIDs this script started and has not yet stopped; the EXIT trap stops whatever is left.
 declare -a STARTED=()
@@ -260,6 +263,8 @@ start_server() {
         # One process, one IOLoop thread; unbuffered output so the log is complete when the peer is stopped.
         tornado) cmd=(env PYTHONUNBUFFERED=1 "$TORNADO_PYTHON" "$TORNADO_PEER" --port "$port") ;;
     esac
+    # Scenario-specific arguments (bench/tls: --tls-port and the certificate), for hub's host program and Kestrel.
+    [[ $name == hub || $name == kestrel ]] && ((${#SERVER_ARGS[@]})) && cmd+=("${SERVER_ARGS[@]}")
     # Something else on the port would be measured instead of our server.
     [[ -z $(ss -Htln "( sport = :$port )") ]] || die "port $port is already in use"
 
@@ -410,13 +415,13 @@ main() {
     # a_b_report_csv (summary rows), writes its runs to $RUN_DIR/a-b.tsv and names their columns in A_B_COLUMNS.
     for s in "${scenarios[@]}"; do
         dir=${s%%-*}
-        [[ -f $BENCH_DIR/$dir/scenario.sh ]] || die "unknown scenario '$s' (known: http ws-echo ws-broadcast broadcast-10k idle cluster scale)"
+        [[ -f $BENCH_DIR/$dir/scenario.sh ]] || die "unknown scenario '$s' (known: http ws-echo ws-broadcast broadcast-10k idle cluster scale tls)"
         if [[ -z ${sourced[$dir]:-} ]]; then
             # shellcheck source=/dev/null
             source "$BENCH_DIR/$dir/scenario.sh"
             sourced[$dir]=1
         fi
-        declare -F "${s//-/_}_scenario" >/dev/null || die "unknown scenario '$s' (known: http ws-echo ws-broadcast broadcast-10k idle cluster scale)"
+        declare -F "${s//-/_}_scenario" >/dev/null || die "unknown scenario '$s' (known: http ws-echo ws-broadcast broadcast-10k idle cluster scale tls)"
         case $s in
             http) NEED_HUB_HOST=1; NEED_WRK=1 ;;
             ws-*) ws_requirements ;;
@@ -424,6 +429,7 @@ main() {
             idle) idle_requirements ;;
             cluster) cluster_requirements ;;
             scale) scale_requirements ;;
+            tls) tls_requirements ;;
         esac
     done
     for s in $SERVERS; do server_port "$s" >/dev/null; done

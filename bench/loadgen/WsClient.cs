@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
@@ -7,7 +8,8 @@ using System.Text;
 namespace LoadGen;
 
 /// <summary>
-/// A minimal RFC 6455 client over a raw <see cref="Socket"/>: opening handshake (§4.1), masked frames out (§5.3),
+/// A minimal RFC 6455 client over a raw <see cref="Socket"/> (or TLS over it for wss://, trusting any certificate:
+/// the server is our own, on loopback): opening handshake (§4.1), masked frames out (§5.3),
 /// unmasked frames in, fragmented messages reassembled, pings answered, Close reported as
 /// <see cref="WsClosedException"/>. One reader at a time; sends may come from several tasks (they are serialized).
 /// No extensions, no subprotocols.
@@ -20,6 +22,7 @@ internal sealed class WsClient : IDisposable
     private const int MaxMessageSize = 16 * 1024 * 1024;
 
     private readonly Socket _socket;
+    private readonly Stream _stream;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Random _maskKeys = new();
     private byte[] _receive = new byte[InitialBufferSize];
@@ -30,7 +33,11 @@ internal sealed class WsClient : IDisposable
     private int _messageLength;
     private WsOpcode? _messageOpcode;      // set while a fragmented message is in progress
 
-    private WsClient(Socket socket) => _socket = socket;
+    private WsClient(Socket socket, Stream stream)
+    {
+        _socket = socket;
+        _stream = stream;
+    }
 
     /// <summary>Connects over TCP (Nagle off: every frame goes out at once) and performs the opening handshake.
     /// <paramref name="source"/> binds the client end to another loopback address (127.0.0.2, ...) so more
@@ -44,7 +51,15 @@ internal sealed class WsClient : IDisposable
         {
             if (source is not null) socket.Bind(new IPEndPoint(source, 0));
             await socket.ConnectAsync(endpoint.EndPoint, cancellationToken).ConfigureAwait(false);
-            var client = new WsClient(socket);
+            Stream stream = new NetworkStream(socket, ownsSocket: false);
+            if (endpoint.Scheme == "wss")
+            {
+                var tls = new SslStream(stream, leaveInnerStreamOpen: false, (_, _, _, _) => true);
+                await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" }, cancellationToken)
+                    .ConfigureAwait(false);
+                stream = tls;
+            }
+            var client = new WsClient(socket, stream);
             await client.HandshakeAsync(endpoint, subprotocol, cancellationToken).ConfigureAwait(false);
             return client;
         }
@@ -68,7 +83,7 @@ internal sealed class WsClient : IDisposable
         while ((headEnd = _receive.AsSpan(0, _end).IndexOf("\r\n\r\n"u8)) < 0)
         {
             if (_end >= MaxHandshakeSize) throw new WsProtocolException("handshake response head over 8 KiB");
-            var n = await _socket.ReceiveAsync(_receive.AsMemory(_end), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            var n = await _stream.ReadAsync(_receive.AsMemory(_end), cancellationToken).ConfigureAwait(false);
             if (n == 0) throw new WsProtocolException("connection closed during the handshake");
             _end += n;
         }
@@ -115,14 +130,8 @@ internal sealed class WsClient : IDisposable
         return SendFrameAsync(WsOpcode.Close, payload);
     }
 
-    private async ValueTask SendAllAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
-    {
-        while (!bytes.IsEmpty)
-        {
-            var n = await _socket.SendAsync(bytes, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            bytes = bytes[n..];
-        }
-    }
+    private ValueTask SendAllAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>
+        _stream.WriteAsync(bytes, cancellationToken);
 
     // ---- receiving ----
 
@@ -223,7 +232,7 @@ internal sealed class WsClient : IDisposable
         // A full buffer always starts with an incomplete frame (TryReadFrame made room for it), so moving it to the
         // front frees space; should it already be at the front, grow, or the read below would have no room.
         else if (_end == _receive.Length) Compact(_start == 0 ? _receive.Length * 2 : _receive.Length);
-        var n = await _socket.ReceiveAsync(_receive.AsMemory(_end), SocketFlags.None).ConfigureAwait(false);
+        var n = await _stream.ReadAsync(_receive.AsMemory(_end)).ConfigureAwait(false);
         if (n == 0) throw new WsClosedException(1006, "TCP closed without a Close frame");
         _end += n;
     }
@@ -264,5 +273,9 @@ internal sealed class WsClient : IDisposable
     }
 
     /// <summary>Closes the socket at once; a pending receive then fails.</summary>
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _stream.Dispose();
+        _socket.Dispose();
+    }
 }
