@@ -48,7 +48,7 @@ internal sealed class LocalRoomShard : ReceiveActor
     private IActorRef OwnerOf(string room)
     {
         if (_owners.TryGetValue(room, out var owner)) return owner;
-        owner = Context.ActorOf(Props.Create(() => new RoomEntityActor(room, _settings, false)), ChildName(room));
+        owner = Context.ActorOf(Props.Create(() => new RoomEntityActor(room, _settings, RoomOwnerHome.Local)), ChildName(room));
         Context.Watch(owner);
         _owners[room] = owner;
         _rooms[owner] = room;

@@ -1,30 +1,29 @@
 using Akka.Actor;
-using Akka.Cluster.Sharding;
 using Akka.Event;
 using Hub.Configuration;
 
 namespace Hub.PubSub;
 
 /// <summary>
-/// The owner of one room — a child of <see cref="LocalRoomShard"/> on a single node, a sharded entity in a cluster,
-/// so exactly one exists at a time. It numbers every message (<see cref="RoomHistory"/>), keeps the bounded history
+/// The owner of one room — a child of <see cref="LocalRoomShard"/> on a single node, a sharded entity in a cluster
+/// (Hub.Cluster), so exactly one exists at a time; its <see cref="RoomOwnerHome"/> says which. It numbers every message (<see cref="RoomHistory"/>), keeps the bounded history
 /// and the room's presence, and sends each message once to every node with members, which fan out locally.
 /// </summary>
 internal sealed class RoomEntityActor : ReceiveActor, IWithUnboundedStash
 {
     private readonly string _room;
     private readonly RoomSettings _settings;
-    private readonly bool _sharded;
+    private readonly RoomOwnerHome _home;
     private readonly Dictionary<string, RoomMemberEntry> _members = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, int> _nodes = new();
     private RoomHistory _history = null!;
 
-    public RoomEntityActor(string room, RoomSettings settings, bool sharded)
+    public RoomEntityActor(string room, RoomSettings settings, RoomOwnerHome home)
     {
         _room = room;
         _settings = settings;
-        _sharded = sharded;
-        if (sharded) Become(AwaitingSnapshot);
+        _home = home;
+        if (home.MayInheritState) Become(AwaitingSnapshot);
         else Start(null);
     }
 
@@ -35,7 +34,7 @@ internal sealed class RoomEntityActor : ReceiveActor, IWithUnboundedStash
     protected override void PreStart()
     {
         // A sharded room may have just moved here from a node that left: its state waits at this node's RoomNodeActor.
-        if (_sharded) Context.ActorSelection("/system/" + RoomNodeActor.Name).Tell(new RoomNodeActor.TakeSnapshot(_room));
+        if (_home.MayInheritState) Context.ActorSelection("/system/" + RoomNodeActor.Name).Tell(new RoomNodeActor.TakeSnapshot(_room));
     }
 
     /// <summary>A restart would silently drop the members; stopping tells every node (they watch the owner) to join again.</summary>
@@ -66,7 +65,7 @@ internal sealed class RoomEntityActor : ReceiveActor, IWithUnboundedStash
         }
         Become(Active);
         UpdateIdleTimeout();
-        if (_sharded)
+        if (_home.MayInheritState)
             Context.GetLogger().Info("room {0}: owner started here, epoch {1} ({2})", _room, _history.Epoch,
                 snapshot is null ? "new" : $"handed over at offset {snapshot.Head}, {snapshot.Members.Count} members");
     }
@@ -95,13 +94,12 @@ internal sealed class RoomEntityActor : ReceiveActor, IWithUnboundedStash
         {
             // No members and nothing retained worth keeping: free the room (a later join starts a new epoch).
             if (_members.Count > 0) return;
-            if (_sharded) Context.Parent.Tell(new Passivate(PoisonPill.Instance));
-            else Context.Parent.Tell(new LocalRoomShard.Passivate(_room));
+            Context.Parent.Tell(_home.Passivation(_room));
         });
         Receive<HandOffRoom>(_ =>
         {
             Context.GetLogger().Info("room {0}: handing off at offset {1} with {2} members", _room, _history.Head, _members.Count);
-            HandOver();
+            _home.HandOver(Context, new RoomSnapshot(_room, _history.Epoch, _history.Head, _history.Retained.ToArray(), _members.Values.ToArray()));
             Context.Stop(Self);
         });
     }
@@ -158,17 +156,4 @@ internal sealed class RoomEntityActor : ReceiveActor, IWithUnboundedStash
     /// <summary>Idle rooms passivate once their history has aged out; rooms with members never do.</summary>
     private void UpdateIdleTimeout() =>
         Context.SetReceiveTimeout(_members.Count == 0 ? _settings.History.MaxAge + TimeSpan.FromSeconds(1) : null);
-
-    /// <summary>Sends the room's state to every other node's RoomNodeActor; whichever hosts the next owner adopts it.</summary>
-    private void HandOver()
-    {
-        var parts = new RoomSnapshot(_room, _history.Epoch, _history.Head, _history.Retained.ToArray(), _members.Values.ToArray()).Split();
-        var cluster = Akka.Cluster.Cluster.Get(Context.System);
-        foreach (var member in cluster.State.Members)
-        {
-            if (member.Address.Equals(cluster.SelfAddress) || member.Status != Akka.Cluster.MemberStatus.Up) continue;
-            var node = Context.ActorSelection(new RootActorPath(member.Address) / "system" / RoomNodeActor.Name);
-            foreach (var part in parts) node.Tell(part, Self);
-        }
-    }
 }

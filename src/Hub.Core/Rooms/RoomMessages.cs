@@ -10,8 +10,8 @@ internal interface IRoomCommand
     string Room { get; }
 }
 
-/// <summary>Marks every room message that may cross nodes; bound to <see cref="Cluster.HubSerializer"/> in
-/// hocon/reference.conf.</summary>
+/// <summary>Marks every room message that may cross nodes; bound to Hub.Cluster's HubSerializer in
+/// hocon/cluster-reference.conf.</summary>
 internal interface IRoomWireMessage;
 
 /// <summary>Add <paramref name="Member"/> (held by <paramref name="Node"/>'s <see cref="RoomNodeActor"/>) to the room;

@@ -62,6 +62,7 @@ public sealed class HubSettingsTests
         }),
         ["hub.websocket.per-message-deflate"] = (Kind.Switch, s => s.WebSocket.PerMessageDeflate),
         ["hub.rooms.backend"] = (Kind.Text, s => s.Rooms.Backend == RoomBackendKind.Local ? "local" : "distributed"),
+        ["hub.rooms.distributed-provider"] = (Kind.Text, s => s.Rooms.DistributedProvider),
         ["hub.rooms.max-broadcast-size"] = (Kind.ByteSize, s => (long)s.Rooms.MaxBroadcastSize),
         ["hub.rooms.shards"] = (Kind.Integer, s => (long)s.Rooms.Shards),
         ["hub.rooms.ask-timeout"] = (Kind.Duration, s => s.Rooms.AskTimeout),

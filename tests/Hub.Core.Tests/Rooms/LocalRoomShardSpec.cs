@@ -7,7 +7,7 @@ using Hub.PubSub;
 using Hub.WebSockets;
 using Xunit.Abstractions;
 
-namespace Hub.Core.Tests.PubSub;
+namespace Hub.Core.Tests.Rooms;
 
 /// <summary>The single-node home of room owners: routing by room, one owner per room, passivation without loss.</summary>
 public sealed class LocalRoomShardSpec(ITestOutputHelper output)

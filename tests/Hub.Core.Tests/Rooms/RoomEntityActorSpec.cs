@@ -7,7 +7,7 @@ using Hub.PubSub;
 using Hub.WebSockets;
 using Xunit.Abstractions;
 
-namespace Hub.Core.Tests.PubSub;
+namespace Hub.Core.Tests.Rooms;
 
 /// <summary>
 /// A room's owner (single-node flavour) against TestProbes playing the nodes' RoomNodeActors: numbering, once-per-node
@@ -25,7 +25,7 @@ public sealed class RoomEntityActorSpec(ITestOutputHelper output)
     private Task<IActorRef> StartAsync(RoomSettings? settings = null)
     {
         var s = settings ?? Settings();
-        return ChildActorOfAsync(Props.Create(() => new RoomEntityActor(Room, s, false)));
+        return ChildActorOfAsync(Props.Create(() => new RoomEntityActor(Room, s, RoomOwnerHome.Local)));
     }
 
     private static void Join(IActorRef entity, TestProbe node, string member, string? user = null, RoomPosition? since = null) =>
@@ -303,7 +303,7 @@ public sealed class RoomEntityActorSpec(ITestOutputHelper output)
         try
         {
             var settings = Settings();
-            var entity = system.ActorOf(Props.Create(() => new RoomEntityActor(Room, settings, false)));
+            var entity = system.ActorOf(Props.Create(() => new RoomEntityActor(Room, settings, RoomOwnerHome.Local)));
             var node = CreateTestProbe(system);
             Join(entity, node, "m1");
             await node.ExpectMsgAsync<JoinAccepted>();

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Hub.PubSub;
 using Hub.WebSockets;
 
-namespace Hub.Core.Tests.PubSub;
+namespace Hub.Core.Tests.Rooms;
 
 /// <summary>The server → client JSON frames of docs/rooms-protocol.md, field by field.</summary>
 public sealed class RoomEnvelopesTests

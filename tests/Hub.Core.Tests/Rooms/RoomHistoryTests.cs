@@ -2,7 +2,7 @@ using CsCheck;
 using Hub.PubSub;
 using Hub.WebSockets;
 
-namespace Hub.Core.Tests.PubSub;
+namespace Hub.Core.Tests.Rooms;
 
 /// <summary>A room's numbering and bounded history, and the resume answers docs/rooms-protocol.md promises.</summary>
 public sealed class RoomHistoryTests

@@ -8,7 +8,7 @@ using Hub.PubSub;
 using Hub.WebSockets;
 using Xunit.Abstractions;
 
-namespace Hub.Core.Tests.PubSub;
+namespace Hub.Core.Tests.Rooms;
 
 /// <summary>
 /// One node's fan-out against TestProbes: <c>owners</c> (the shard), the room's owner entity, each member's outbox

@@ -1,11 +1,11 @@
 using Akka.Configuration;
 using Akka.Dispatch;
 
-namespace Hub.Hosting;
+namespace Hub.Server.Hosting;
 
 /// <summary>
 /// A dispatcher executor on the .NET thread pool that queues actors' mailbox runs to the pool's global FIFO queue
-/// (<c>executor = "Hub.Hosting.FifoThreadPoolExecutor, Hub.Core"</c>). Akka's default executor queues them to the
+/// (<c>executor = "Hub.Server.Hosting.FifoThreadPoolExecutor, Hub.Core"</c>). Akka's default executor queues them to the
 /// current worker's local queue, which that worker pops last-in first-out: under saturation, the connections
 /// scheduled most recently keep running while older ones wait (with 1,000 keep-alive connections on one core,
 /// hundreds of requests per 15 s run waited over 2 s; with this executor none did). The price: a 1,000 × 1,000

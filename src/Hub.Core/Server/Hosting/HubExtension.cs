@@ -1,10 +1,8 @@
 using Akka.Actor;
-using Akka.Configuration;
-using Hub.Cluster;
 using Hub.Configuration;
 using Hub.PubSub;
 
-namespace Hub.Hosting;
+namespace Hub.Server.Hosting;
 
 /// <summary>
 /// Hub's per-ActorSystem services: the room registry and the settings it was started with. One per ActorSystem,
@@ -17,17 +15,10 @@ public sealed class HubExtension : IExtension
         // Hub's reference config is the fallback of whatever the system was created with.
         system.Settings.InjectTopLevelFallback(HubSettings.DefaultConfig());
         Settings = HubSettings.FromConfig(system.Settings.Config);
-        // Checked before any actor starts, so a misconfigured system fails cleanly.
-        if (Settings.Rooms.Backend == RoomBackendKind.Distributed && system.Provider is not Akka.Cluster.ClusterActorRefProvider)
-            throw new ConfigurationException("hub.rooms.backend = distributed needs akka.actor.provider = cluster");
-        if (system.Provider is Akka.Cluster.ClusterActorRefProvider)
-        {
-            var cluster = Akka.Cluster.Cluster.Get(system);
-            Diagnostics.HubMetrics.SetClusterMembersProvider(() => cluster.State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up));
-        }
         var rooms = Settings.Rooms;
+        // Loaded and checked before any actor of Hub starts, so a misconfigured system fails cleanly.
         var owners = rooms.Backend == RoomBackendKind.Distributed
-            ? RoomSharding.Start(system, rooms)
+            ? RoomOwnersProviderLoader.Load(rooms.DistributedProvider).StartOwners(system, rooms)
             : system.SystemActorOf(Props.Create(() => new LocalRoomShard(rooms)), "hub-room-owners");
         var node = system.SystemActorOf(Props.Create(() => new RoomNodeActor(owners)), RoomNodeActor.Name);
         var maxBroadcast = rooms.Backend == RoomBackendKind.Distributed ? rooms.MaxBroadcastSize : int.MaxValue;

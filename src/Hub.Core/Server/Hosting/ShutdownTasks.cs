@@ -2,7 +2,7 @@ using Akka;
 using Akka.Actor;
 using Hub.Server;
 
-namespace Hub.Hosting;
+namespace Hub.Server.Hosting;
 
 /// <summary>
 /// Hooks a binding into CoordinatedShutdown (akka-http's ServerTerminator is the model): service-unbind refuses

@@ -1,8 +1,8 @@
 using Akka.Actor;
 using Akka.Configuration;
-using Hub.Hosting;
+using Hub.Server.Hosting;
 
-namespace Hub.Core.Tests.Hosting;
+namespace Hub.Core.Tests.Server.Hosting;
 
 /// <summary>The FIFO executor runs a dispatcher's actors like the default one: every message handled, in order per sender.</summary>
 public sealed class FifoThreadPoolExecutorTests

@@ -2,10 +2,10 @@ using System.Text;
 using Akka.Cluster;
 using Hub.Cluster;
 using Hub.Cluster.Tests.Support;
-using Hub.Hosting;
+using Hub.Server.Hosting;
 using Hub.PubSub;
 
-namespace Hub.Cluster.Tests.Cluster;
+namespace Hub.Cluster.Tests;
 
 /// <summary>One room spanning two nodes: delivery both ways, per-publisher order, exceptSelf, size limit.</summary>
 public sealed class DistributedRoomTests(DistributedRoomTests.ClusterFixture fixture)

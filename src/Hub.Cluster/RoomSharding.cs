@@ -26,7 +26,7 @@ internal static class RoomSharding
         var shardingSettings = ClusterShardingSettings.Create(shardingConfig,
             config.GetConfig(shardingConfig.GetString("coordinator-singleton")));
         return sharding.Start(TypeName,
-            room => Props.Create(() => new RoomEntityActor(room, settings, true)),
+            room => Props.Create(() => new RoomEntityActor(room, settings, ShardedRoomHome.Instance)),
             shardingSettings,
             new RoomMessageExtractor(settings.Shards),
             sharding.DefaultShardAllocationStrategy(shardingSettings),

@@ -1,6 +1,6 @@
 using Hub.Cluster.Tests.Support;
 
-namespace Hub.Cluster.Tests.Cluster;
+namespace Hub.Cluster.Tests;
 
 /// <summary>
 /// Rooms on a three-node cluster: one owner per room numbers every message; members on every node get all of them in

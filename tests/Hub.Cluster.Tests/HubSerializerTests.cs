@@ -3,12 +3,12 @@ using System.Text;
 using Akka.Actor;
 using Akka.Configuration;
 using Hub.Configuration;
-using Hub.Hosting;
+using Hub.Server.Hosting;
 using Hub.PubSub;
 using Hub.WebSockets;
 using Akka.Serialization;
 
-namespace Hub.Cluster.Tests.Cluster;
+namespace Hub.Cluster.Tests;
 
 /// <summary>
 /// Every room message that crosses nodes, through <see cref="HubSerializer"/> and back in a cluster-provider
@@ -35,7 +35,8 @@ public sealed class HubSerializerTests(HubSerializerTests.SystemFixture fixture)
                     akka { loglevel = WARNING, stdout-loglevel = WARNING }
                     akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
                     """)
-                .WithFallback(HubSettings.DefaultConfig());
+                .WithFallback(HubSettings.DefaultConfig())
+                .WithFallback(ClusterRoomOwnersProvider.DefaultConfig());
             System = ActorSystem.Create("serializer-" + Guid.NewGuid().ToString("N")[..8], config);
             NodeA = System.ActorOf(Props.Create<Idle>(), "node-a");
             NodeB = System.ActorOf(Props.Create<Idle>(), "node-b");
@@ -308,10 +309,17 @@ public sealed class HubSerializerTests(HubSerializerTests.SystemFixture fixture)
     }
 
     [Fact]
-    public async Task The_binding_also_holds_when_HubExtension_injects_the_reference_config_later()
+    public async Task The_binding_is_added_when_the_distributed_backend_starts()
     {
-        // An embedding app (e.g. Akka.Hosting) creates its system without Hub's reference.conf as fallback.
-        var system = ActorSystem.Create("late-" + Guid.NewGuid().ToString("N")[..8], "akka { loglevel = WARNING, stdout-loglevel = WARNING }");
+        // An embedding app creates its system with neither Hub's nor Hub.Cluster's reference config as fallback:
+        // the distributed backend's provider injects the serializer when HubExtension starts it.
+        var system = ActorSystem.Create("late-" + Guid.NewGuid().ToString("N")[..8], """
+            akka { loglevel = WARNING, stdout-loglevel = WARNING }
+            akka.actor.provider = cluster
+            akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
+            akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+            hub.rooms.backend = distributed
+            """);
         try
         {
             HubExtension.Get(system);

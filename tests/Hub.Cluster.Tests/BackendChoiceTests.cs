@@ -1,9 +1,9 @@
 using Akka.Actor;
 using Hub.Cluster;
-using Hub.Hosting;
+using Hub.Server.Hosting;
 using Hub.PubSub;
 
-namespace Hub.Cluster.Tests.Cluster;
+namespace Hub.Cluster.Tests;
 
 /// <summary>hub.rooms.backend picks where room owners live (a local shard actor or the cluster shard region); local stays the default.</summary>
 public sealed class BackendChoiceTests

@@ -9,8 +9,8 @@ namespace Hub.Cluster;
 
 /// <summary>
 /// Binary serializer for every room message that crosses nodes (<see cref="IRoomWireMessage"/>), with explicit string
-/// manifests so a type can be renamed without breaking the wire format. Registered and bound in hocon/reference.conf
-/// (akka.actor.serializers.hub). Strings are 7-bit-length-prefixed UTF-8, payloads length-prefixed raw bytes (framed
+/// manifests so a type can be renamed without breaking the wire format. Registered and bound in
+/// hocon/cluster-reference.conf (akka.actor.serializers.hub). Strings are 7-bit-length-prefixed UTF-8, payloads length-prefixed raw bytes (framed
 /// again once on the receiving node), actor refs their serialized paths, optional fields behind a presence byte.
 /// </summary>
 internal sealed class HubSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
