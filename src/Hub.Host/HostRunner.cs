@@ -43,28 +43,36 @@ public static class HostRunner
         return code == ExitOk ? exitCode : code;
     }
 
-    /// <summary>Starts the host and serves until <paramref name="stop"/> fires.</summary>
+    /// <summary>Starts the host and serves until <paramref name="stop"/> fires; a cluster node downed while alone
+    /// with one peer starts again as a fresh single-node cluster (<see cref="DownedAloneRestart"/>).</summary>
     private static async Task<int> ServeAsync(HostOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stop)
     {
-        RunningHost host;
-        try
+        while (true)
         {
-            host = await StartAsync(options).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            // HostStartupException carries the operator-facing line; anything else is reported as briefly.
-            stderr.WriteLine("error: " + (e is HostStartupException ? e.Message : $"cannot start: {e.GetType().Name}: {OneLine(e)}"));
-            return ExitStartupFailed;
-        }
+            RunningHost host;
+            try
+            {
+                host = await StartAsync(options).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // HostStartupException carries the operator-facing line; anything else is reported as briefly.
+                stderr.WriteLine("error: " + (e is HostStartupException ? e.Message : $"cannot start: {e.GetType().Name}: {OneLine(e)}"));
+                return ExitStartupFailed;
+            }
 
-        stdout.WriteLine($"Hub listening on {host.Url.GetLeftPart(UriPartial.Authority)}");
-        stdout.Flush();
-        await using (stop.Register(() => _ = host.StopAsync()))
-        {
-            await host.WhenStopped.ConfigureAwait(false);
+            var restart = DownedAloneRestart.Watch(host.System);
+            stdout.WriteLine($"Hub listening on {host.Url.GetLeftPart(UriPartial.Authority)}");
+            stdout.Flush();
+            await using (stop.Register(() => _ = host.StopAsync()))
+            {
+                await host.WhenStopped.ConfigureAwait(false);
+            }
+            if (stop.IsCancellationRequested || restart?.NextStart(options, host) is not { } next) return ExitOk;
+            stdout.WriteLine("Hub: downed by the cluster with no other member left; starting again as a fresh single-node cluster");
+            stdout.Flush();
+            options = next;
         }
-        return ExitOk;
     }
 
     /// <summary>

@@ -39,13 +39,14 @@ public sealed class ChatConnection : IAsyncDisposable
 
     public IReadOnlyList<string> Texts => Messages.Select(f => f.Text!).ToArray();
 
-    public static async Task<ChatConnection> ConnectAsync(int port, bool positions, string? since = null)
+    /// <summary>Connects to <paramref name="path"/> (the demo's /chat, or any /rooms/{room}: the same protocol).</summary>
+    public static async Task<ChatConnection> ConnectAsync(int port, bool positions, string? since = null, string path = "/chat")
     {
         var socket = new ClientWebSocket();
         if (positions) socket.Options.AddSubProtocol("hub.v1");
         var query = since is null ? "" : "?since=" + Uri.EscapeDataString(since);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/chat{query}"), timeout.Token);
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}{path}{query}"), timeout.Token);
         return new ChatConnection(socket, positions);
     }
 
