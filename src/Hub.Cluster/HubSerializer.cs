@@ -25,6 +25,7 @@ internal sealed class HubSerializer(ExtendedActorSystem system) : SerializerWith
         JoinRoom => "J",
         LeaveRoom => "L",
         PublishToRoom => "P",
+        RoomPublished => "PA",
         GetPresence => "GP",
         PresenceList => "PL",
         JoinAccepted => "JA",
@@ -51,7 +52,10 @@ internal sealed class HubSerializer(ExtendedActorSystem system) : SerializerWith
                     w.Write(l.Room); w.Write(l.Member);
                     break;
                 case PublishToRoom p:
-                    w.Write(p.Room); WriteOptional(w, p.ExceptMember); WriteFrame(w, p.Frame);
+                    w.Write(p.Room); WriteOptional(w, p.ExceptMember); WriteFrame(w, p.Frame); w.Write(p.Acknowledge);
+                    break;
+                case RoomPublished pa:
+                    w.Write(pa.Room); w.Write(pa.Epoch); w.Write(pa.Offset);
                     break;
                 case GetPresence g:
                     w.Write(g.Room);
@@ -98,7 +102,8 @@ internal sealed class HubSerializer(ExtendedActorSystem system) : SerializerWith
         {
             "J" => new JoinRoom(r.ReadString(), r.ReadString(), ReadOptional(r), ReadRef(r), r.ReadBoolean() ? ReadPosition(r) : null),
             "L" => new LeaveRoom(r.ReadString(), r.ReadString()),
-            "P" => ReadPublish(r.ReadString(), ReadOptional(r), ReadFrame(r)),
+            "P" => ReadPublish(r.ReadString(), ReadOptional(r), ReadFrame(r), r.ReadBoolean()),
+            "PA" => new RoomPublished(r.ReadString(), r.ReadString(), r.ReadInt64()),
             "GP" => new GetPresence(r.ReadString()),
             "PL" => new PresenceList(r.ReadString(), ReadList(r, ReadMember)),
             "JA" => new JoinAccepted(r.ReadString(), r.ReadString(), ReadPosition(r), r.ReadBoolean(), ReadOptional(r), ReadMessages(r)),
@@ -111,8 +116,9 @@ internal sealed class HubSerializer(ExtendedActorSystem system) : SerializerWith
         };
     }
 
-    // PublishToRoom's constructor takes (room, frame, except); the wire order is room, except, frame.
-    private static PublishToRoom ReadPublish(string room, string? except, PreparedFrame frame) => new(room, frame, except);
+    // PublishToRoom's constructor takes (room, frame, except, acknowledge); the wire order is room, except, frame, acknowledge.
+    private static PublishToRoom ReadPublish(string room, string? except, PreparedFrame frame, bool acknowledge) =>
+        new(room, frame, except, acknowledge);
 
     private static void WriteOptional(BinaryWriter w, string? value)
     {

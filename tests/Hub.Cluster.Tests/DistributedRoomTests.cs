@@ -123,6 +123,29 @@ public sealed class DistributedRoomTests(DistributedRoomTests.ClusterFixture fix
     }
 
     [Fact]
+    public async Task PublishAsync_on_either_node_returns_the_position_the_members_see()
+    {
+        await using var follower = new RoomFollower(HubExtension.Get(Nodes.A).Rooms, "acked");
+        var roomsB = HubExtension.Get(Nodes.B).Rooms;
+        // The follower's join may not have reached the owner yet: publish until it sees one, then check positions.
+        var deadline = DateTime.UtcNow + ReceiveTimeout;
+        while (!follower.Texts.Contains("acked:warm-up"))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the follower on A never saw a message from B");
+            roomsB.Publish("acked", "acked:warm-up");
+            await Task.Delay(100);
+        }
+
+        var fromB = await roomsB.PublishAsync("acked", "acked:from-b");
+        var fromA = await HubExtension.Get(Nodes.A).Rooms.PublishAsync("acked", "acked:from-a");
+        await follower.WaitUntilAsync(_ => follower.Texts.Contains("acked:from-a"), ReceiveTimeout, "both acknowledged messages");
+        var seen = follower.Messages.ToDictionary(e => e.Message!.Text, e => e.Position);
+        Assert.Equal(seen["acked:from-b"], fromB);
+        Assert.Equal(seen["acked:from-a"], fromA);
+        Assert.Equal(fromB.Offset + 1, fromA.Offset);
+    }
+
+    [Fact]
     public async Task A_broadcast_over_the_size_limit_is_refused_at_the_publisher()
     {
         var rooms = HubExtension.Get(Nodes.A).Rooms;

@@ -133,6 +133,16 @@ public sealed class HubSerializerTests(HubSerializerTests.SystemFixture fixture)
     }
 
     [Fact]
+    public void An_acknowledged_PublishToRoom_and_its_answer_round_trip()
+    {
+        var back = RoundTrip(new PublishToRoom("chat", PreparedFrame.Text("ack me"), "m1", Acknowledge: true));
+        Assert.True(back.Acknowledge);
+        Assert.Equal(("chat", "m1"), (back.Room, back.ExceptMember));
+        Assert.False(RoundTrip(new PublishToRoom("chat", PreparedFrame.Text("x"), null)).Acknowledge);
+        Assert.Equal(new RoomPublished("chat", "k7f3q2", 42), RoundTrip(new RoomPublished("chat", "k7f3q2", 42)));
+    }
+
+    [Fact]
     public void PublishToRoom_round_trips_70_KB_of_binary()
     {
         var publish = new PublishToRoom("chat", PreparedFrame.Binary(Binary70K), null);
@@ -245,6 +255,7 @@ public sealed class HubSerializerTests(HubSerializerTests.SystemFixture fixture)
             (new JoinRoom("r", "m", null, _nodeA, null), "J"),
             (new LeaveRoom("r", "m"), "L"),
             (new PublishToRoom("r", PreparedFrame.Text("x"), null), "P"),
+            (new RoomPublished("r", "e", 1), "PA"),
             (new GetPresence("r"), "GP"),
             (new PresenceList("r", []), "PL"),
             (new JoinAccepted("r", "m", new RoomPosition("e", 0), true, null, []), "JA"),
@@ -292,7 +303,7 @@ public sealed class HubSerializerTests(HubSerializerTests.SystemFixture fixture)
     public void Every_wire_message_type_is_bound_to_the_hub_serializer()
     {
         var types = WireTypes();
-        Assert.Equal(10, types.Length);
+        Assert.Equal(11, types.Length);
         foreach (var type in types) Assert.IsType<HubSerializer>(_system.Serialization.FindSerializerForType(type));
     }
 
@@ -304,6 +315,7 @@ public sealed class HubSerializerTests(HubSerializerTests.SystemFixture fixture)
         {
             typeof(JoinRoom), typeof(LeaveRoom), typeof(PublishToRoom), typeof(GetPresence), typeof(PresenceList),
             typeof(JoinAccepted), typeof(RoomMessage), typeof(PresenceChanged), typeof(HandOffRoom), typeof(RoomSnapshot),
+            typeof(RoomPublished),
         };
         Assert.Equal(covered.OrderBy(t => t.Name, StringComparer.Ordinal), WireTypes());
     }

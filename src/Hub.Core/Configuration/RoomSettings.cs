@@ -14,7 +14,7 @@ public enum RoomBackendKind
 
 /// <summary>hub.rooms: where rooms live, how much history each keeps, how large a cross-node broadcast may be.</summary>
 public sealed record RoomSettings(RoomBackendKind Backend, int MaxBroadcastSize, RoomHistorySettings History, int Shards,
-    TimeSpan AskTimeout, string DistributedProvider)
+    TimeSpan AskTimeout, string DistributedProvider, TimeSpan PublishTimeout)
 {
     internal static RoomSettings FromConfig(Config c, string path)
     {
@@ -29,7 +29,8 @@ public sealed record RoomSettings(RoomBackendKind Backend, int MaxBroadcastSize,
             RoomHistorySettings.FromConfig(c.GetConfig("history"), path + ".history"),
             ConfigReader.Int(c, path, "shards", 1, 100_000),
             ConfigReader.Duration(c, path, "ask-timeout", allowInfinite: false),
-            ConfigReader.String(c, path, "distributed-provider"));
+            ConfigReader.String(c, path, "distributed-provider"),
+            ConfigReader.Duration(c, path, "publish-timeout", allowInfinite: false));
     }
 }
 

@@ -80,4 +80,9 @@ public sealed class ConnectionRooms
 
     public void Publish(string room, PreparedFrame frame, bool exceptSelf = false) =>
         _backend.Publish(room, frame, exceptSelf ? MemberId : null);
+
+    /// <summary>Acknowledged publishing (see <see cref="IRooms.PublishAsync(string, string, CancellationToken)"/>):
+    /// completes with the message's position, or fails with <see cref="RoomPublishTimeoutException"/>.</summary>
+    public Task<RoomPosition> PublishAsync(string room, string text, bool exceptSelf = false, CancellationToken cancellationToken = default) =>
+        _backend.PublishAsync(room, PreparedFrame.Text(text), exceptSelf ? MemberId : null, cancellationToken);
 }

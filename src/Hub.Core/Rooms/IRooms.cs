@@ -21,6 +21,17 @@ public interface IRooms
     void Publish(string room, PreparedFrame frame);
 
     /// <summary>
+    /// Acknowledged publishing: sends a text message and completes with the position the room's owner gave it — or
+    /// fails with <see cref="RoomPublishTimeoutException"/> when no position came within
+    /// <c>hub.rooms.publish-timeout</c> (owner unreachable or moving), so the caller can retry. <see cref="Publish(string, string)"/>
+    /// is at most once and tells nothing; this costs a reply per message. Ordered with the caller's other publishes.
+    /// </summary>
+    Task<RoomPosition> PublishAsync(string room, string text, CancellationToken cancellationToken = default);
+
+    /// <summary>Acknowledged publishing of a prepared frame, as <see cref="PublishAsync(string, string, CancellationToken)"/>.</summary>
+    Task<RoomPosition> PublishAsync(string room, PreparedFrame frame, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// The room's messages as they are published, for server-side consumers such as an SSE handler. Holds at most
     /// <paramref name="capacity"/> unread messages; a consumer that falls further behind loses messages.
     /// </summary>

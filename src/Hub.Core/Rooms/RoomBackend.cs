@@ -8,7 +8,8 @@ namespace Hub.PubSub;
 /// the rooms' owners — a <see cref="LocalRoomShard"/> on a single node, the "hub-room" shard region in a cluster.
 /// Handler code never sees which.
 /// </summary>
-internal sealed class RoomBackend(IActorRef node, IActorRef owners, int maxBroadcastSize, TimeSpan askTimeout)
+internal sealed class RoomBackend(IActorRef node, IActorRef owners, int maxBroadcastSize, TimeSpan askTimeout,
+    TimeSpan publishTimeout)
 {
     internal IActorRef Node => node;
 
@@ -25,13 +26,37 @@ internal sealed class RoomBackend(IActorRef node, IActorRef owners, int maxBroad
     /// <summary>Fire and forget. Every message of one publisher reaches every member in publish order.</summary>
     public void Publish(string room, PreparedFrame frame, string? exceptMember)
     {
+        CheckPublish(room, frame);
+        owners.Tell(new PublishToRoom(room, frame, exceptMember), ActorRefs.NoSender);
+    }
+
+    /// <summary>
+    /// Publishes and waits (at most hub.rooms.publish-timeout) for the position the owner gave the message; a
+    /// <see cref="RoomPublishTimeoutException"/> otherwise. Ordered with the same publisher's fire-and-forget publishes.
+    /// </summary>
+    public async Task<RoomPosition> PublishAsync(string room, PreparedFrame frame, string? exceptMember, CancellationToken cancellationToken)
+    {
+        CheckPublish(room, frame);
+        try
+        {
+            var published = await owners.Ask<RoomPublished>(new PublishToRoom(room, frame, exceptMember, Acknowledge: true),
+                publishTimeout, cancellationToken).ConfigureAwait(false);
+            return published.Position;
+        }
+        catch (AskTimeoutException)
+        {
+            throw new RoomPublishTimeoutException(room, publishTimeout);
+        }
+    }
+
+    private void CheckPublish(string room, PreparedFrame frame)
+    {
         ArgumentException.ThrowIfNullOrEmpty(room);
         // Refused here, at the publisher, rather than dropped by remoting as an oversized frame on the way.
         if (frame.PayloadLength > maxBroadcastSize)
             throw new ArgumentException(
                 $"room broadcast of {frame.PayloadLength} bytes exceeds hub.rooms.max-broadcast-size ({maxBroadcastSize} bytes)",
                 nameof(frame));
-        owners.Tell(new PublishToRoom(room, frame, exceptMember), ActorRefs.NoSender);
     }
 
     public async Task<IReadOnlyList<PresenceMember>> GetPresenceAsync(string room) =>

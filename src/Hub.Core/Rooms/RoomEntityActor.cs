@@ -76,6 +76,7 @@ internal sealed class RoomEntityActor : ReceiveActor, IWithUnboundedStash
         {
             var message = _history.Append(_room, p.Frame, p.ExceptMember, NowMs);
             foreach (var node in _nodes.Keys) node.Tell(message, Self);
+            if (p.Acknowledge) Sender.Tell(new RoomPublished(_room, message.Epoch, message.Offset), Self);
         });
         Receive<JoinRoom>(OnJoin);
         Receive<LeaveRoom>(l =>

@@ -63,7 +63,7 @@ internal static class RoomEnvelopes
         w.WriteString("position", p.ToString());
     }
 
-    private static PreparedFrame Render(Action<Utf8JsonWriter> body)
+    internal static PreparedFrame Render(Action<Utf8JsonWriter> body)
     {
         var buffer = _buffer ??= new ArrayBufferWriter<byte>(256);
         buffer.ResetWrittenCount();

@@ -21,8 +21,16 @@ internal sealed record JoinRoom(string Room, string Member, string? User, IActor
 
 internal sealed record LeaveRoom(string Room, string Member) : IRoomCommand, IRoomWireMessage;
 
-/// <summary>Sequence one message and send it once to every node with members, skipping <paramref name="ExceptMember"/>.</summary>
-internal sealed record PublishToRoom(string Room, PreparedFrame Frame, string? ExceptMember) : IRoomCommand, IRoomWireMessage;
+/// <summary>Sequence one message and send it once to every node with members, skipping <paramref name="ExceptMember"/>.
+/// With <paramref name="Acknowledge"/> the owner answers the sender with <see cref="RoomPublished"/>.</summary>
+internal sealed record PublishToRoom(string Room, PreparedFrame Frame, string? ExceptMember, bool Acknowledge = false)
+    : IRoomCommand, IRoomWireMessage;
+
+/// <summary>The owner's answer to an acknowledged <see cref="PublishToRoom"/>: the position it gave the message.</summary>
+internal sealed record RoomPublished(string Room, string Epoch, long Offset) : IRoomWireMessage
+{
+    public RoomPosition Position => new(Epoch, Offset);
+}
 
 /// <summary>Answered with <see cref="PresenceList"/>.</summary>
 internal sealed record GetPresence(string Room) : IRoomCommand, IRoomWireMessage;

@@ -16,6 +16,12 @@ internal sealed class Rooms(ActorSystem system, RoomBackend backend) : IRooms
 
     public void Publish(string room, PreparedFrame frame) => backend.Publish(room, frame, null);
 
+    public Task<RoomPosition> PublishAsync(string room, string text, CancellationToken cancellationToken = default) =>
+        backend.PublishAsync(room, PreparedFrame.Text(text), null, cancellationToken);
+
+    public Task<RoomPosition> PublishAsync(string room, PreparedFrame frame, CancellationToken cancellationToken = default) =>
+        backend.PublishAsync(room, frame, null, cancellationToken);
+
     public Task<IReadOnlyDictionary<string, int>> GetSubscriberCountsAsync() => backend.GetLocalCountsAsync();
 
     public Task<IReadOnlyList<PresenceMember>> GetPresenceAsync(string room) => backend.GetPresenceAsync(room);

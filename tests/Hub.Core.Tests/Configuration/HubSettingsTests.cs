@@ -66,6 +66,7 @@ public sealed class HubSettingsTests
         ["hub.rooms.max-broadcast-size"] = (Kind.ByteSize, s => (long)s.Rooms.MaxBroadcastSize),
         ["hub.rooms.shards"] = (Kind.Integer, s => (long)s.Rooms.Shards),
         ["hub.rooms.ask-timeout"] = (Kind.Duration, s => s.Rooms.AskTimeout),
+        ["hub.rooms.publish-timeout"] = (Kind.Duration, s => s.Rooms.PublishTimeout),
         ["hub.rooms.history.max-messages"] = (Kind.Integer, s => (long)s.Rooms.History.MaxMessages),
         ["hub.rooms.history.max-age"] = (Kind.Duration, s => s.Rooms.History.MaxAge),
     };

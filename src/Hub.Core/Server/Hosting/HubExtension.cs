@@ -22,7 +22,7 @@ public sealed class HubExtension : IExtension
             : system.SystemActorOf(Props.Create(() => new LocalRoomShard(rooms)), "hub-room-owners");
         var node = system.SystemActorOf(Props.Create(() => new RoomNodeActor(owners)), RoomNodeActor.Name);
         var maxBroadcast = rooms.Backend == RoomBackendKind.Distributed ? rooms.MaxBroadcastSize : int.MaxValue;
-        RoomsImpl = new Rooms(system, new RoomBackend(node, owners, maxBroadcast, rooms.AskTimeout));
+        RoomsImpl = new Rooms(system, new RoomBackend(node, owners, maxBroadcast, rooms.AskTimeout, rooms.PublishTimeout));
     }
 
     public HubSettings Settings { get; }

@@ -50,10 +50,13 @@ public sealed class ChatConnection : IAsyncDisposable
         return new ChatConnection(socket, positions);
     }
 
-    /// <summary>Publishes <paramref name="text"/> to the room (a hub.v1 publish command, or the raw text).</summary>
-    public async Task PublishAsync(string text)
+    /// <summary>Publishes <paramref name="text"/> to the room (a hub.v1 publish command, or the raw text); with
+    /// <paramref name="id"/> (hub.v1 only) the server answers <c>published</c> or <c>publish-failed</c>.</summary>
+    public async Task PublishAsync(string text, string? id = null)
     {
-        var frame = _positions ? JsonSerializer.Serialize(new { type = "publish", text }) : text;
+        var frame = !_positions ? text
+            : id is null ? JsonSerializer.Serialize(new { type = "publish", text })
+            : JsonSerializer.Serialize(new { type = "publish", text, id });
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await _socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, true, timeout.Token);
     }
