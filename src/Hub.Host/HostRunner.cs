@@ -47,12 +47,20 @@ public static class HostRunner
     /// with one peer starts again as a fresh single-node cluster (<see cref="DownedAloneRestart"/>).</summary>
     private static async Task<int> ServeAsync(HostOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stop)
     {
+        // A restart may find its ports not yet released by the stopped ActorSystem: a few tries, a second apart.
+        var attemptsLeft = 1;
         while (true)
         {
             RunningHost host;
             try
             {
                 host = await StartAsync(options).ConfigureAwait(false);
+            }
+            catch (Exception e) when (--attemptsLeft > 0 && !stop.IsCancellationRequested)
+            {
+                stderr.WriteLine($"warning: restart failed ({OneLine(e)}); trying again");
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(false);
+                continue;
             }
             catch (Exception e)
             {
@@ -72,6 +80,7 @@ public static class HostRunner
             stdout.WriteLine("Hub: downed by the cluster with no other member left; starting again as a fresh single-node cluster");
             stdout.Flush();
             options = next;
+            attemptsLeft = 5;
         }
     }
 
