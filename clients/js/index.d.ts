@@ -170,9 +170,13 @@ export interface HubRoomClientEventMap {
 
 export declare const HUB_V1: 'hub.v1';
 
+export type HubClientErrorCode = 'closed' | 'disconnected' | 'queue-full' | 'unsupported' | 'publish-failed';
+
 export declare class HubClientError extends Error {
-  readonly code: 'closed' | 'disconnected' | 'queue-full';
-  constructor(code: 'closed' | 'disconnected' | 'queue-full', message: string);
+  readonly code: HubClientErrorCode;
+  /** The server's reason of a `publish-failed` (`timeout`, `too-large`); null otherwise. */
+  readonly reason: string | null;
+  constructor(code: HubClientErrorCode, message: string, reason?: string | null);
 }
 
 export declare class HubRoomClient {
@@ -190,6 +194,11 @@ export declare class HubRoomClient {
    * @throws HubClientError `closed`, `disconnected` (maxQueued 0) or `queue-full`.
    */
   publish(text: string): boolean;
+  /**
+   * Acknowledged publishing (hub.v1, joined): resolves with the message's position `epoch:offset`, or rejects with
+   * HubClientError `publish-failed` (reason `timeout` / `too-large`), `disconnected`, `unsupported` or `closed`.
+   */
+  publishAcked(text: string): Promise<string>;
   /** Closes for good: no reconnect, queued publishes dropped. */
   close(code?: number, reason?: string): void;
   /** Returns a function that removes the listener. */

@@ -1,7 +1,7 @@
 using System.Net;
 using Akka.Actor;
 using Hub.Configuration;
-using Hub.Hosting;
+using Hub.Server.Hosting;
 using Hub.Server;
 
 namespace Hub;

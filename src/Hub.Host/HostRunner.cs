@@ -44,37 +44,54 @@ public static class HostRunner
         return code == ExitOk ? exitCode : code;
     }
 
-    /// <summary>Starts the host and serves until <paramref name="stop"/> fires.</summary>
+    /// <summary>Starts the host and serves until <paramref name="stop"/> fires; a cluster node downed while alone
+    /// with one peer starts again as a fresh single-node cluster (<see cref="DownedAloneRestart"/>).</summary>
     private static async Task<int> ServeAsync(HostOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stop)
     {
-        RunningHost host;
-        try
+        // A restart may find its ports not yet released by the stopped ActorSystem: a few tries, a second apart.
+        var attemptsLeft = 1;
+        while (true)
         {
-            host = await StartAsync(options).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            // HostStartupException carries the operator-facing line; anything else is reported as briefly.
-            stderr.WriteLine("error: " + (e is HostStartupException ? e.Message : $"cannot start: {e.GetType().Name}: {OneLine(e)}"));
-            return ExitStartupFailed;
-        }
-
-        stdout.WriteLine($"Hub listening on {host.Url.GetLeftPart(UriPartial.Authority)}");
-        if (host.TlsUrl is { } tlsUrl) stdout.WriteLine($"Hub listening on {tlsUrl.GetLeftPart(UriPartial.Authority)}");
-        stdout.Flush();
-        // SIGHUP reloads the TLS certificates (new handshakes use them; open connections keep theirs).
-        using var reload = host.HasTls
-            ? PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            RunningHost host;
+            try
             {
-                context.Cancel = true;
-                host.ReloadCertificates("SIGHUP");
-            })
-            : null;
-        await using (stop.Register(() => _ = host.StopAsync()))
-        {
-            await host.WhenStopped.ConfigureAwait(false);
+                host = await StartAsync(options).ConfigureAwait(false);
+            }
+            catch (Exception e) when (--attemptsLeft > 0 && !stop.IsCancellationRequested)
+            {
+                stderr.WriteLine($"warning: restart failed ({OneLine(e)}); trying again");
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(false);
+                continue;
+            }
+            catch (Exception e)
+            {
+                // HostStartupException carries the operator-facing line; anything else is reported as briefly.
+                stderr.WriteLine("error: " + (e is HostStartupException ? e.Message : $"cannot start: {e.GetType().Name}: {OneLine(e)}"));
+                return ExitStartupFailed;
+            }
+
+            var restart = DownedAloneRestart.Watch(host.System);
+            stdout.WriteLine($"Hub listening on {host.Url.GetLeftPart(UriPartial.Authority)}");
+            if (host.TlsUrl is { } tlsUrl) stdout.WriteLine($"Hub listening on {tlsUrl.GetLeftPart(UriPartial.Authority)}");
+            stdout.Flush();
+            // SIGHUP reloads the TLS certificates (new handshakes use them; open connections keep theirs).
+            using (var reload = host.HasTls
+                       ? PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+                       {
+                           context.Cancel = true;
+                           host.ReloadCertificates("SIGHUP");
+                       })
+                       : null)
+            await using (stop.Register(() => _ = host.StopAsync()))
+            {
+                await host.WhenStopped.ConfigureAwait(false);
+            }
+            if (stop.IsCancellationRequested || restart?.NextStart(options, host) is not { } next) return ExitOk;
+            stdout.WriteLine("Hub: downed by the cluster with no other member left; starting again as a fresh single-node cluster");
+            stdout.Flush();
+            options = next;
+            attemptsLeft = 5;
         }
-        return ExitOk;
     }
 
     /// <summary>

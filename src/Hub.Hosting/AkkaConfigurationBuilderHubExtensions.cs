@@ -4,6 +4,7 @@ using Akka.Configuration;
 using Akka.DependencyInjection;
 using Akka.Hosting;
 using Hub.Configuration;
+using Hub.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Hosting;

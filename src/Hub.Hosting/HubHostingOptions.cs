@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Hub.Server.Hosting;
 
 namespace Hub.Hosting;
 

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Hub.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

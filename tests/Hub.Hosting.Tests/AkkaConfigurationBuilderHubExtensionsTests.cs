@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.DependencyInjection;
 using Akka.Hosting;
 using Hub.Hosting.Tests.Support;
+using Hub.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Hosting.Tests;

@@ -46,13 +46,15 @@ const DEFAULT_KEEPALIVE = Object.freeze({ intervalMs: 25_000, timeoutMs: 10_000 
 /** Error thrown by `publish` (and carried by `error` events of kind `socket`). */
 export class HubClientError extends Error {
   /**
-   * @param {'closed' | 'disconnected' | 'queue-full'} code
+   * @param {'closed' | 'disconnected' | 'queue-full' | 'unsupported' | 'publish-failed'} code
    * @param {string} message
+   * @param {string | null} [reason] the server's `reason` of a `publish-failed` (`timeout`, `too-large`)
    */
-  constructor(code, message) {
+  constructor(code, message, reason = null) {
     super(message);
     this.name = 'HubClientError';
     this.code = code;
+    this.reason = reason;
   }
 }
 
@@ -83,6 +85,10 @@ export class HubRoomClient extends Emitter {
   /** The `since` the current connection was opened with. @type {Position | null} */
   #connectionSince = null;
   /** @type {string[]} */ #queue = [];
+  /** Acknowledged publishes of the current connection waiting for their answer, by id.
+   * @type {Map<string, { resolve: (position: string) => void, reject: (error: HubClientError) => void }>} */
+  #acks = new Map();
+  #nextAckId = 0;
   /** The current connection received `joined`: publishes go straight out. */
   #joined = false;
 
@@ -168,6 +174,29 @@ export class HubRoomClient extends Emitter {
     }
     this.#queue.push(text);
     return false;
+  }
+
+  /**
+   * Acknowledged publishing (hub.v1 only): sends `{"type":"publish","text":…,"id":…}` and resolves with the position
+   * (`epoch:offset`) the room's owner gave the message, or rejects with a `HubClientError`: `publish-failed` (with
+   * the server's `reason`: `timeout` when no position came within the server's publish timeout — the message may
+   * still be delivered late, so a retry can duplicate it — or `too-large`), `disconnected` (not joined now, or the
+   * connection ended before the answer: delivery unknown), `unsupported` (no hub.v1), `closed`. Never queued.
+   * @param {string} text
+   * @returns {Promise<string>}
+   */
+  publishAcked(text) {
+    if (typeof text !== 'string') return Promise.reject(new TypeError('publishAcked: text must be a string'));
+    if (this.#state === 'closed') return Promise.reject(new HubClientError('closed', 'publishAcked after close()'));
+    if (!this.#joined) return Promise.reject(new HubClientError('disconnected', 'publishAcked while not joined'));
+    if (this.#socket.protocol !== HUB_V1) {
+      return Promise.reject(new HubClientError('unsupported', 'publishAcked needs the hub.v1 subprotocol'));
+    }
+    const id = `a${++this.#nextAckId}`;
+    return new Promise((resolve, reject) => {
+      this.#acks.set(id, { resolve, reject });
+      this.#send(JSON.stringify({ type: 'publish', text, id }));
+    });
   }
 
   /**
@@ -286,6 +315,10 @@ export class HubRoomClient extends Emitter {
         break;
       case 'pong':
         break;
+      case 'published':
+      case 'publish-failed':
+        this.#onPublishAnswer(frame);
+        break;
       default:
         // Unknown types are ignored so that a newer server can add frames without breaking this client.
         break;
@@ -330,6 +363,19 @@ export class HubRoomClient extends Emitter {
     }
     if (this.#socket === null || this.#joined) return; // a listener closed the client, or a repeated joined
     this.#flushQueue();
+  }
+
+  /** @param {Record<string, any>} frame a `published` or `publish-failed` answer to an acknowledged publish */
+  #onPublishAnswer(frame) {
+    const pending = typeof frame.id === 'string' ? this.#acks.get(frame.id) : undefined;
+    if (!pending) return; // not ours (another client library on the same socket) or already settled
+    this.#acks.delete(frame.id);
+    const position = framePosition(frame);
+    if (frame.type === 'published' && position !== null) pending.resolve(formatPosition(position));
+    else {
+      const reason = String(frame.reason ?? 'unknown');
+      pending.reject(new HubClientError('publish-failed', `publish not acknowledged: ${reason}`, reason));
+    }
   }
 
   /** The connection has joined the room: queued publishes go out, in order, and later ones go straight out. */
@@ -467,6 +513,12 @@ export class HubRoomClient extends Emitter {
     if (socket) socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null;
     this.#socket = null;
     this.#joined = false;
+    // Answers come on the connection that carried the publish: with it gone, whether they were delivered is unknown.
+    const acks = this.#acks;
+    this.#acks = new Map();
+    for (const { reject } of acks.values()) {
+      reject(new HubClientError('disconnected', 'the connection ended before the publish was acknowledged'));
+    }
     clearTimeout(this.#connectTimer);
     clearTimeout(this.#stableTimer);
     clearInterval(this.#pingTimer);

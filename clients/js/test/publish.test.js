@@ -93,3 +93,46 @@ describe('publish', () => {
     assert.throws(() => h.client.publish(/** @type {any} */ (42)), TypeError);
   });
 });
+
+describe('publishAcked', () => {
+  test('sends a publish with an id and resolves with the position the server answers', async (t) => {
+    const h = startClient(t);
+    h.fake.last.accept('hub.v1').receive(joined);
+    const acked = h.client.publishAcked('hello');
+    const [command] = h.fake.last.sentJson;
+    assert.equal(command.type, 'publish');
+    assert.equal(command.text, 'hello');
+    assert.equal(typeof command.id, 'string');
+    h.fake.last.receive({ type: 'published', id: command.id, room: 'chat', epoch: 'k7', offset: 1, position: 'k7:1' });
+    assert.equal(await acked, 'k7:1');
+  });
+
+  test('rejects with publish-failed and the reason when the server could not sequence it', async (t) => {
+    const h = startClient(t);
+    h.fake.last.accept('hub.v1').receive(joined);
+    const acked = h.client.publishAcked('lost?');
+    h.fake.last.receive({ type: 'publish-failed', id: h.fake.last.sentJson[0].id, room: 'chat', reason: 'timeout' });
+    await assert.rejects(acked, (e) => e instanceof HubClientError && e.code === 'publish-failed' && e.reason === 'timeout');
+  });
+
+  test('rejects pending acknowledgements as disconnected when the connection ends', async (t) => {
+    const h = startClient(t, { backoff });
+    h.fake.last.accept('hub.v1').receive(joined);
+    const acked = h.client.publishAcked('in flight');
+    h.fake.last.drop(1001, 'going away', true);
+    await assert.rejects(acked, (e) => e instanceof HubClientError && e.code === 'disconnected');
+  });
+
+  test('is refused while not joined and after close()', async (t) => {
+    const h = startClient(t);
+    await assert.rejects(h.client.publishAcked('early'), (e) => e.code === 'disconnected');
+    h.client.close();
+    await assert.rejects(h.client.publishAcked('late'), (e) => e.code === 'closed');
+  });
+
+  test('is refused without the hub.v1 subprotocol', async (t) => {
+    const h = startClient(t, { protocols: [] });
+    h.fake.last.accept('');
+    await assert.rejects(h.client.publishAcked('plain'), (e) => e.code === 'unsupported');
+  });
+});

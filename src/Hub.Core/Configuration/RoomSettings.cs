@@ -8,13 +8,13 @@ public enum RoomBackendKind
     /// <summary>Rooms inside one ActorSystem: owners are children of one local shard actor.</summary>
     Local,
 
-    /// <summary>Rooms across an Akka.Cluster: owners are cluster-sharded entities.</summary>
+    /// <summary>Rooms across an Akka.Cluster: owners are cluster-sharded entities (needs the Hub.Cluster package).</summary>
     Distributed,
 }
 
 /// <summary>hub.rooms: where rooms live, how much history each keeps, how large a cross-node broadcast may be.</summary>
 public sealed record RoomSettings(RoomBackendKind Backend, int MaxBroadcastSize, RoomHistorySettings History, int Shards,
-    TimeSpan AskTimeout)
+    TimeSpan AskTimeout, string DistributedProvider, TimeSpan PublishTimeout)
 {
     internal static RoomSettings FromConfig(Config c, string path)
     {
@@ -28,7 +28,9 @@ public sealed record RoomSettings(RoomBackendKind Backend, int MaxBroadcastSize,
             ConfigReader.Bytes(c, path, "max-broadcast-size", 1),
             RoomHistorySettings.FromConfig(c.GetConfig("history"), path + ".history"),
             ConfigReader.Int(c, path, "shards", 1, 100_000),
-            ConfigReader.Duration(c, path, "ask-timeout", allowInfinite: false));
+            ConfigReader.Duration(c, path, "ask-timeout", allowInfinite: false),
+            ConfigReader.String(c, path, "distributed-provider"),
+            ConfigReader.Duration(c, path, "publish-timeout", allowInfinite: false));
     }
 }
 

@@ -108,7 +108,7 @@ public class RoomSocket : WebSocketHandler
             Close(CloseCodes.UnsupportedData, "hub.v1 commands are JSON text");
             return Task.CompletedTask;
         }
-        string? type, text = null;
+        string? type, text = null, id = null;
         try
         {
             using var json = JsonDocument.Parse(message.Data);
@@ -120,6 +120,7 @@ public class RoomSocket : WebSocketHandler
             }
             type = t.GetString();
             if (json.RootElement.TryGetProperty("text", out var x) && x.ValueKind == JsonValueKind.String) text = x.GetString();
+            if (json.RootElement.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String) id = i.GetString();
         }
         catch (JsonException)
         {
@@ -128,6 +129,10 @@ public class RoomSocket : WebSocketHandler
         }
         switch (type)
         {
+            case "publish" when text is not null && id is not null:
+                // Not awaited: the socket goes on with its next command while the owner answers.
+                _ = AcknowledgedPublishAsync(text, id);
+                return Task.CompletedTask;
             case "publish" when text is not null:
                 Rooms.Publish(RoomName, text);
                 return Task.CompletedTask;
@@ -136,6 +141,32 @@ public class RoomSocket : WebSocketHandler
             default:
                 Close(CloseCodes.UnsupportedData, $"unknown command '{type}'");
                 return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>A publish with an <c>id</c>: answered with <c>published</c> (its position) or <c>publish-failed</c>.</summary>
+    private async Task AcknowledgedPublishAsync(string text, string id)
+    {
+        PreparedFrame answer;
+        try
+        {
+            answer = PublishAckEnvelopes.Published(RoomName, id, await Rooms.PublishAsync(RoomName, text));
+        }
+        catch (RoomPublishTimeoutException)
+        {
+            answer = PublishAckEnvelopes.Failed(RoomName, id, "timeout");
+        }
+        catch (ArgumentException)
+        {
+            answer = PublishAckEnvelopes.Failed(RoomName, id, "too-large");
+        }
+        try
+        {
+            await WriteMessageAsync(answer);
+        }
+        catch (ConnectionClosedException)
+        {
+            // The publisher left before the answer: nobody to tell.
         }
     }
 }

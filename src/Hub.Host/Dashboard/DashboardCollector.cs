@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Akka.Actor;
 using Hub.Diagnostics;
-using Hub.Hosting;
+using Hub.Server.Hosting;
 
 namespace Hub.Host.Dashboard;
 

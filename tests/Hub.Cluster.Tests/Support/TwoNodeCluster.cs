@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Hub.Configuration;
-using Hub.Hosting;
+using Hub.Server.Hosting;
 
 namespace Hub.Cluster.Tests.Support;
 

@@ -70,9 +70,11 @@ public sealed class HubSettingsTests
         ["hub.tls.handshake-timeout"] = (Kind.Duration, s => s.Tls.HandshakeTimeout),
         ["hub.tls.watch"] = (Kind.Switch, s => s.Tls.Watch),
         ["hub.rooms.backend"] = (Kind.Text, s => s.Rooms.Backend == RoomBackendKind.Local ? "local" : "distributed"),
+        ["hub.rooms.distributed-provider"] = (Kind.Text, s => s.Rooms.DistributedProvider),
         ["hub.rooms.max-broadcast-size"] = (Kind.ByteSize, s => (long)s.Rooms.MaxBroadcastSize),
         ["hub.rooms.shards"] = (Kind.Integer, s => (long)s.Rooms.Shards),
         ["hub.rooms.ask-timeout"] = (Kind.Duration, s => s.Rooms.AskTimeout),
+        ["hub.rooms.publish-timeout"] = (Kind.Duration, s => s.Rooms.PublishTimeout),
         ["hub.rooms.history.max-messages"] = (Kind.Integer, s => (long)s.Rooms.History.MaxMessages),
         ["hub.rooms.history.max-age"] = (Kind.Duration, s => s.Rooms.History.MaxAge),
     };

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using Hub.Hosting;
+using Hub.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Threading.Channels;
-using Hub.Hosting;
+using Hub.Server.Hosting;
 using Hub.Integration.Tests.Support;
 
 namespace Hub.Integration.Tests.Handlers;

@@ -1,12 +1,10 @@
-using System.Diagnostics;
 using System.IO.Compression;
-using System.Reflection;
 using System.Xml.Linq;
 
 namespace Hub.Integration.Tests.Packaging;
 
 /// <summary>
-/// Packs Hub.Core and Hub.Hosting with <c>dotnet pack --no-build</c> into a temporary directory, from the build of the
+/// Packs Hub.Core, Hub.Cluster and Hub.Hosting with <c>dotnet pack --no-build</c> into a temporary directory, from the build of the
 /// same configuration as this test assembly (a project reference built them), and checks what a consumer gets: the
 /// DLL, its XML docs, the README shown on nuget.org, and the metadata. Running pack here rather than inspecting
 /// .ci/run's artifacts keeps the check working in a plain Debug <c>dotnet test</c> as well as in CI.
@@ -34,7 +32,33 @@ public sealed class PackageTests
         Assert.Contains("websocket", metadata.Value("tags"));
         // SourceLink-free: no repository element pointing at a commit.
         Assert.Null(metadata.Child("repository"));
+        // What a single node needs and nothing more: the cluster backend is the Hub.Cluster package.
+        Assert.Equal(["Akka", "Akka.Streams"], metadata.DependencyIds().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Hub_Cluster_package_carries_the_cluster_backend_and_depends_on_Hub_Core()
+    {
+        using var package = await PackAsync("Hub.Cluster");
+
+        var entries = package.Archive.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("lib/net10.0/Hub.Cluster.dll", entries);
+        Assert.Contains("lib/net10.0/Hub.Cluster.xml", entries);
+        Assert.Contains("PACKAGE.md", entries);
+        Assert.DoesNotContain(entries, e => e.EndsWith(".pdb", StringComparison.Ordinal));
+
+        var metadata = package.Metadata();
+        Assert.Equal("Hub.Cluster", metadata.Value("id"));
+        Assert.Equal("0.1.0", metadata.Value("version"));
+        Assert.Equal("MIT", metadata.Value("license"));
+        Assert.Equal("PACKAGE.md", metadata.Value("readme"));
+        Assert.False(string.IsNullOrWhiteSpace(metadata.Value("description")));
+        Assert.Null(metadata.Child("repository"));
+        var core = metadata.Descendants().Single(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "Hub.Core");
+        Assert.Equal("0.1.0", (string?)core.Attribute("version"));
         Assert.Contains("Akka.Cluster.Sharding", metadata.DependencyIds());
+        // Named directly so a consumer's restore does not warn NU1603 (Directory.Packages.props).
+        Assert.Contains("LightningDB", metadata.DependencyIds());
     }
 
     [Fact]
@@ -60,34 +84,7 @@ public sealed class PackageTests
         var output = Directory.CreateTempSubdirectory("hub-pack-");
         try
         {
-            var configuration = typeof(PackageTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
-            var projectFile = Path.Combine(RepositoryRoot(), "src", project, project + ".csproj");
-            var start = new ProcessStartInfo(DotnetExecutable())
-            {
-                ArgumentList = { "pack", projectFile, "-c", configuration, "--no-build", "-o", output.FullName, "-nologo" },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-            start.Environment["DOTNET_NOLOGO"] = "1";
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"dotnet pack {project} did not finish within 3 minutes");
-            }
-            Assert.True(process.ExitCode == 0, $"dotnet pack {project} failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
-
-            var nupkg = Path.Combine(output.FullName, $"{project}.0.1.0.nupkg");
-            Assert.True(File.Exists(nupkg), $"no {nupkg}; pack wrote: " + string.Join(", ", output.GetFiles().Select(f => f.Name)));
+            var nupkg = await DotnetCli.PackAsync(project, output);
             return new PackedPackage(output, ZipFile.OpenRead(nupkg), project);
         }
         catch
@@ -95,17 +92,6 @@ public sealed class PackageTests
             output.Delete(recursive: true);
             throw;
         }
-    }
-
-    /// <summary>The dotnet that runs this test (the SDK sets DOTNET_HOST_PATH for its child processes).</summary>
-    private static string DotnetExecutable() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Hub.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("no Hub.sln above " + AppContext.BaseDirectory);
     }
 
     private sealed class PackedPackage(DirectoryInfo directory, ZipArchive archive, string id) : IDisposable

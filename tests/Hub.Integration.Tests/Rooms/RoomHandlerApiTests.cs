@@ -54,7 +54,7 @@ public sealed class RoomHandlerApiTests
         var bob = (await other.ReceiveTextAsync(Wait))["me:".Length..];
         Assert.Equal($"join:{bob}:bob", await watcher.ReceiveTextAsync(Wait));
 
-        var members = await Hosting.HubExtension.Get(server.System).Rooms.GetPresenceAsync("lobby");
+        var members = await Hub.Server.Hosting.HubExtension.Get(server.System).Rooms.GetPresenceAsync("lobby");
         Assert.Equal(new[] { "ann", "bob" }, members.Select(m => m.User).Order());
 
         await other.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
@@ -87,7 +87,7 @@ public sealed class RoomHandlerApiTests
     public async Task A_server_side_follower_resumes_with_positions_and_is_told_of_an_unrecoverable_gap()
     {
         await using var server = await TestServer.StartAsync(r => r.Map<Resumer>("/history"));
-        var rooms = Hosting.HubExtension.Get(server.System).Rooms;
+        var rooms = Hub.Server.Hosting.HubExtension.Get(server.System).Rooms;
         using var cts = new CancellationTokenSource(Wait);
         var events = new List<RoomEvent>();
         var reading = Task.Run(async () =>

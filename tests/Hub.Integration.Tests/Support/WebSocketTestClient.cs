@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using Akka.Actor;
-using Hub.Hosting;
+using Hub.Server.Hosting;
 
 namespace Hub.Integration.Tests.Support;
 

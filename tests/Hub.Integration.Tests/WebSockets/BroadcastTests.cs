@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
 using Hub.Configuration;
-using Hub.Hosting;
+using Hub.Server.Hosting;
 using Hub.Integration.Tests.Support;
 
 namespace Hub.Integration.Tests.WebSockets;

@@ -171,7 +171,7 @@ public sealed class HandlerApiTests
         a.Abort();
         a.Dispose();
         await WaitFor(() => registry.Events.Any(e => e.StartsWith("close a")));
-        var rooms = Hub.Hosting.HubExtension.Get(server.System).Rooms;
+        var rooms = Hub.Server.Hosting.HubExtension.Get(server.System).Rooms;
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while ((await rooms.GetSubscriberCountsAsync()).ContainsKey("gone"))
         {

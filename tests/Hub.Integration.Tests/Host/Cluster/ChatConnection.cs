@@ -40,20 +40,24 @@ public sealed class ChatConnection : IAsyncDisposable
 
     public IReadOnlyList<string> Texts => Messages.Select(f => f.Text!).ToArray();
 
-    public static async Task<ChatConnection> ConnectAsync(int port, bool positions, string? since = null)
+    /// <summary>Connects to <paramref name="path"/> (the demo's /chat, or any /rooms/{room}: the same protocol).</summary>
+    public static async Task<ChatConnection> ConnectAsync(int port, bool positions, string? since = null, string path = "/chat")
     {
         var socket = new ClientWebSocket();
         if (positions) socket.Options.AddSubProtocol("hub.v1");
         var query = since is not null ? "?since=" + Uri.EscapeDataString(since) : positions ? "" : "?envelope=1";
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/chat{query}"), timeout.Token);
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}{path}{query}"), timeout.Token);
         return new ChatConnection(socket, positions);
     }
 
-    /// <summary>Publishes <paramref name="text"/> to the room (a hub.v1 publish command, or the raw text).</summary>
-    public async Task PublishAsync(string text)
+    /// <summary>Publishes <paramref name="text"/> to the room (a hub.v1 publish command, or the raw text); with
+    /// <paramref name="id"/> (hub.v1 only) the server answers <c>published</c> or <c>publish-failed</c>.</summary>
+    public async Task PublishAsync(string text, string? id = null)
     {
-        var frame = _positions ? JsonSerializer.Serialize(new { type = "publish", text }) : text;
+        var frame = !_positions ? text
+            : id is null ? JsonSerializer.Serialize(new { type = "publish", text })
+            : JsonSerializer.Serialize(new { type = "publish", text, id });
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await _socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, true, timeout.Token);
     }

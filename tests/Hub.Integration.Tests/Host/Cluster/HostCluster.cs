@@ -42,10 +42,15 @@ public sealed class HostCluster : IDisposable
     /// Starts <paramref name="count"/> nodes and waits until every one reports all of them up in /health. With
     /// <paramref name="onSeedUp"/>, the seed (node 0) is started alone first and the callback gets its HTTP port
     /// before the others start: whatever the callback makes the seed host (a room touched there) starts on the seed.
+    /// Cluster ports ascend with the node index, so node 0 has the lowest address: the side keep-majority keeps on an
+    /// even split. <paramref name="overrides"/> replaces <see cref="TestOverrides"/>.
     /// </summary>
-    public static async Task<HostCluster> StartAsync(int count, TimeSpan formTimeout, Func<int, Task>? onSeedUp = null)
+    public static async Task<HostCluster> StartAsync(int count, TimeSpan formTimeout, Func<int, Task>? onSeedUp = null,
+        IReadOnlyList<string>? overrides = null)
     {
-        var seedPort = FreePort();
+        var clusterPorts = Enumerable.Range(0, count).Select(_ => FreePort()).Distinct().Order().ToArray();
+        if (clusterPorts.Length < count) throw new InvalidOperationException("the free ports picked for the cluster collided; run again");
+        var seedPort = clusterPorts[0];
         var processes = new List<HostProcess>();
         try
         {
@@ -57,14 +62,13 @@ public sealed class HostCluster : IDisposable
                     await seed.WaitForMembersAsync([0], 1, formTimeout);
                     await onSeedUp(seed.HttpPorts[0]);
                 }
-                // Only the seed needs a known cluster port; the others take any free one (0).
                 var args = new List<string>
                 {
                     "--port", "0", "--bind", "127.0.0.1",
-                    "--cluster-port", i == 0 ? seedPort.ToString() : "0",
+                    "--cluster-port", clusterPorts[i].ToString(),
                     "--seed", $"127.0.0.1:{seedPort}",
                 };
-                foreach (var o in TestOverrides) args.AddRange(["--set", o]);
+                foreach (var o in overrides ?? TestOverrides) args.AddRange(["--set", o]);
                 processes.Add(HostProcess.Start([.. args]));
             }
             var ports = new int[count];

@@ -46,7 +46,7 @@ public sealed class PageRouteTests
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
 
-        var rooms = Hub.Hosting.HubExtension.Get(host.Host.System).Rooms;
+        var rooms = Hub.Server.Hosting.HubExtension.Get(host.Host.System).Rooms;
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (!(await rooms.GetSubscriberCountsAsync()).ContainsKey("chat"))
         {
