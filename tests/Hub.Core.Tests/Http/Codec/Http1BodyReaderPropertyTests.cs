@@ -58,23 +58,29 @@ public sealed class Http1BodyReaderPropertyTests
             .Sample((body, mutations, cut) =>
             {
                 var mutated = ByteMutations.Mutate(body, mutations);
-                var model = StrictChunkedModel.Read(mutated);
-                var input = Bytes(Head).Concat(mutated).Concat(Bytes(After)).ToArray();
+                // The model reads everything after the head, the pipelined request included: bytes that the reader
+                // takes as the rest of the body (trailers, say) are not "served", so only the whole stream decides.
+                var afterHead = mutated.Concat(Bytes(After)).ToArray();
+                var model = StrictChunkedModel.Read(afterHead);
+                var input = Bytes(Head).Concat(afterHead).ToArray();
                 foreach (var chunks in new[] { Chunks.Single(input), Requests.SplitAt(input, Enumerable.Range(1, input.Length / cut).Select(i => i * cut)) })
                 {
                     using var d = DecoderDriver.Run(TestSettings.Default, chunks);
                     var what = $"body \"{ByteMutations.Escape(mutated)}\" ({chunks}): model {model.Result}, reader {d.Rejection?.ToString() ?? "accepted"}, {d.Requests.Count} request(s)";
                     if (model.Result != StrictChunkedModel.Verdict.Valid)
                     {
-                        // Invalid or not yet complete for the model: the bytes after it are never served.
+                        // Invalid, or never complete, for the model: the reader refuses it or is still waiting, and
+                        // nothing after it is served.
                         Assert.True(d.Requests.Count == 1, what);
                         Assert.True(d.Rejection is not null || !d.Requests[0].Complete, what);
                         continue;
                     }
+                    // Valid for the model: the same body, ended at the same byte.
                     Assert.True(d.Requests[0].Complete, what);
                     Assert.Equal(model.Body, d.Requests[0].Body);
-                    // The same end of body: what follows is exactly the pipelined request when the model says so.
-                    if (model.Consumed == mutated.Length)
+                    var rest = afterHead.Length - model.Consumed;
+                    if (rest == 0) Assert.True(d.Requests.Count == 1 && d.Rejection is null, what);
+                    if (rest == After.Length && afterHead.AsSpan(model.Consumed).SequenceEqual(Bytes(After)))
                     {
                         Assert.True(d.Requests.Count == 2 && d.Rejection is null, what);
                         Assert.Equal("/after", d.Requests[1].Head.Target);
