@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Akka.Actor;
 using Akka.Actor.Setup;
+using Akka.Event;
 using Hub.Host.Dashboard;
 using Hub.Host.DemoApp;
 using Hub.Host.Logging;
@@ -73,7 +74,8 @@ public static class HostRunner
     /// </summary>
     public static async Task<RunningHost> StartAsync(HostOptions options, string? hubConfPath = null)
     {
-        var (config, settings) = HostConfiguration.Build(options, hubConfPath);
+        var (config, configured) = HostConfiguration.Build(options, hubConfPath);
+        var (settings, secretGenerated) = GeneratedCookieSecret.Ensure(configured);
         var dashboard = DashboardSettings.FromConfig(config);
         PortProbe.EnsureBindable(settings.Server);
         var (telemetry, systemConfig) = HostTelemetry.Start(config, settings);
@@ -90,6 +92,7 @@ public static class HostRunner
             throw new HostStartupException("cannot start the actor system: " + OneLine(e), e);
         }
 
+        if (secretGenerated) system.Log.Warning(GeneratedCookieSecret.Warning);
         try
         {
             var state = new ServerState();

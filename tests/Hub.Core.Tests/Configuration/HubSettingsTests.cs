@@ -43,6 +43,7 @@ public sealed class HubSettingsTests
         ["hub.security.cookie-secrets"] = (Kind.TextList, s => s.Security.CookieSecrets.ToArray()),
         ["hub.security.signed-cookie-max-age"] = (Kind.Duration, s => s.Security.SignedCookieMaxAge),
         ["hub.security.xsrf-cookies"] = (Kind.Switch, s => s.Security.XsrfCookies),
+        ["hub.security.login-url"] = (Kind.Text, s => s.Security.LoginUrl),
         ["hub.shutdown.drain-timeout"] = (Kind.Duration, s => s.Shutdown.DrainTimeout),
         ["hub.websocket.max-message-size"] = (Kind.ByteSize, s => s.WebSocket.MaxMessageSize),
         ["hub.websocket.max-empty-fragments"] = (Kind.Integer, s => (long)s.WebSocket.MaxEmptyFragments),

@@ -106,6 +106,32 @@ public sealed partial class GettingStartedTests
         Assert.Equal(1, frame.GetProperty("offset").GetInt64());
     }
 
+    [Fact]
+    public async Task Signed_in_example_sends_strangers_to_the_login_and_greets_the_user()
+    {
+        var hocon = HoconBlocks(File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "getting-started.md"))).Single();
+        await using var server = await DocServer.StartAsync(SignedIn.MakeApp(), hocon);
+        using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+        {
+            BaseAddress = server.Client.BaseAddress, Timeout = TimeSpan.FromSeconds(30),
+        };
+
+        using var stranger = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.Found, stranger.StatusCode);
+        Assert.Equal("/login?next=%2F", stranger.Headers.Location!.OriginalString);
+        Assert.Contains("name=\"name\"", await client.GetStringAsync("/login"));
+
+        using var login = await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "ann" }));
+        Assert.Equal(HttpStatusCode.Found, login.StatusCode);
+        Assert.Equal("/", login.Headers.Location!.OriginalString);
+        var cookie = login.Headers.GetValues("Set-Cookie").Single();
+
+        using var greeting = new HttpRequestMessage(HttpMethod.Get, "/");
+        greeting.Headers.Add("Cookie", cookie[..cookie.IndexOf(';')]);
+        using var greeted = await client.SendAsync(greeting);
+        Assert.Equal("Hello, ann", await greeted.Content.ReadAsStringAsync());
+    }
+
     /// <summary>The upstream of the async example: a feed with three entries.</summary>
     private sealed class FakeFeed : RequestHandler
     {
@@ -130,13 +156,13 @@ public sealed partial class GettingStartedTests
         public int Port { get; }
         public HttpClient Client { get; }
 
-        public static async Task<DocServer> StartAsync(Application app)
+        public static async Task<DocServer> StartAsync(Application app, string hocon = "")
         {
-            var config = ConfigurationFactory.ParseString("""
+            var config = ConfigurationFactory.ParseString(hocon).WithFallback(ConfigurationFactory.ParseString("""
                     hub.server { hostname = "127.0.0.1", port = 0 }
                     akka { loglevel = WARNING, stdout-loglevel = WARNING, log-dead-letters = off }
                     akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
-                    """)
+                    """))
                 .WithFallback(HubSettings.DefaultConfig());
             var system = ActorSystem.Create("docs-" + Guid.NewGuid().ToString("N")[..8], config);
             try
@@ -170,4 +196,10 @@ public sealed partial class GettingStartedTests
 
     [GeneratedRegex(@"```csharp\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();
+
+    /// <summary>The page's ```hocon blocks: the settings its examples run with.</summary>
+    private static IEnumerable<string> HoconBlocks(string page) => HoconBlock().Matches(page).Select(m => m.Groups[1].Value);
+
+    [GeneratedRegex(@"```hocon\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex HoconBlock();
 }
