@@ -24,8 +24,20 @@ public sealed record HubSettings(
         {
             WebSocket = WebSocketSettings.FromConfig(hub.GetConfig("websocket"), "hub.websocket"),
             Rooms = RoomSettings.FromConfig(hub.GetConfig("rooms"), "hub.rooms"),
+            Templates = TemplateSettings.FromConfig(hub.GetConfig("templates"), "hub.templates"),
+            Static = StaticSettings.FromConfig(hub.GetConfig("static"), "hub.static"),
+            Debug = ConfigReader.Bool(hub, "hub", "debug"),
         };
     }
+
+    /// <summary>hub.templates.</summary>
+    public TemplateSettings Templates { get; init; } = null!;
+
+    /// <summary>hub.static.</summary>
+    public StaticSettings Static { get; init; } = null!;
+
+    /// <summary>hub.debug: error pages show the exception, its stack trace and, for templates, the template and line.</summary>
+    public bool Debug { get; init; }
 
     /// <summary>hub.websocket.</summary>
     public WebSocketSettings WebSocket { get; init; } = null!;

@@ -247,6 +247,11 @@ internal sealed class HandlerHost
                 _clientGone = true;
                 if (!_ctx.ResponseComplete) _ctx.AbortResponse();
                 break;
+            case Templates.TemplateException template:
+                // The message names the template and line; the stack trace would only show Fluid's internals.
+                _ctx.Log.Error("[{0}] {1} for {2} {3}", _ctx.LogTag, template.Message, _ctx.Request.Method, _ctx.Request.Uri);
+                _handler.SendError(500, template);
+                break;
             default:
                 _ctx.Log.Error(e, "[{0}] unhandled exception in {1} for {2} {3} from {4}", _ctx.LogTag,
                     _handler.GetType().Name, _ctx.Request.Method, _ctx.Request.Uri, _ctx.Request.RemoteIp);
