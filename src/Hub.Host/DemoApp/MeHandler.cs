@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Hub.Host.DemoApp;
 
 /// <summary>
@@ -12,7 +14,9 @@ public sealed class MeHandler : RequestHandler
     public override Task GetAsync()
     {
         SetHeader("Cache-Control", "no-store");
-        WriteJson(new { user = CurrentUser });
+        SetHeader("Content-Type", "application/json; charset=UTF-8");
+        // Written as documented, {"user": "ann"} (Tornado's json_encode spacing); the name is JSON-escaped.
+        Write("{\"user\": " + JsonSerializer.Serialize(CurrentUser) + "}");
         return Task.CompletedTask;
     }
 }

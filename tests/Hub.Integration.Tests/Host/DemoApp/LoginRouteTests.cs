@@ -68,8 +68,12 @@ public sealed class LoginRouteTests
         using var me = await GetWithCookieAsync(client, "/me", cookie);
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
         Assert.Equal("application/json", me.Content.Headers.ContentType!.MediaType);
-        using var json = JsonDocument.Parse(await me.Content.ReadAsStringAsync());
-        Assert.Equal("ann", json.RootElement.GetProperty("user").GetString());
+        Assert.Equal("""{"user": "ann"}""", await me.Content.ReadAsStringAsync());
+
+        using var quoted = await LoginAsync(client, "a \"b\" <c>");
+        using var meQuoted = await GetWithCookieAsync(client, "/me", UserCookie(quoted));
+        using var json = JsonDocument.Parse(await meQuoted.Content.ReadAsStringAsync());
+        Assert.Equal("a \"b\" <c>", json.RootElement.GetProperty("user").GetString());
 
         using var forged = await GetWithCookieAsync(client, "/me", cookie[..^1] + (cookie[^1] == '0' ? '1' : '0'));
         Assert.Equal(HttpStatusCode.Found, forged.StatusCode);
