@@ -42,8 +42,7 @@ public abstract partial class RequestHandler
             throw new InvalidOperationException("StaticUrl needs hub.static.path: the directory of the static files");
         var relative = path.TrimStart('/');
         var url = settings.UrlPrefix + string.Join('/', relative.Split('/').Select(Uri.EscapeDataString));
-        var root = Directory.Exists(settings.FullPath) ? StaticPath.RealRoot(settings.FullPath) : null;
-        var version = root is not null && StaticPath.TryResolve(root, relative, out var full) ? StaticVersions.For(full) : null;
+        var version = StaticVersions.For(settings.FullPath, relative);
         return version is null ? url : url + "?v=" + version;
     }
 }

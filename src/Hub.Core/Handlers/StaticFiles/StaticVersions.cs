@@ -12,6 +12,18 @@ internal static class StaticVersions
 {
     private static readonly ConcurrentDictionary<string, Entry> Cache = new(StringComparer.Ordinal);
 
+    // hub.static.path with its links resolved, once per process: the root of every StaticUrl lookup.
+    private static readonly ConcurrentDictionary<string, string> Roots = new(StringComparer.Ordinal);
+
+    /// <summary>The version of <paramref name="relative"/> under <paramref name="root"/>, or null when there is no
+    /// such file (or the path leaves the root).</summary>
+    public static string? For(string root, string relative)
+    {
+        if (!Directory.Exists(root)) return null;
+        var real = Roots.GetOrAdd(root, StaticPath.RealRoot);
+        return StaticPath.TryResolve(real, relative, out var full) ? For(full) : null;
+    }
+
     /// <summary>The version of <paramref name="fullPath"/>, or null when there is no such file.</summary>
     public static string? For(string fullPath)
     {
