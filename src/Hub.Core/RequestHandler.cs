@@ -98,15 +98,18 @@ public abstract partial class RequestHandler
 
     /// <summary>
     /// Writes the body of an error response. Default: a short HTML page "404: Not Found". Never shows exception
-    /// details unless hub.http.verbose-error-messages is on.
+    /// details unless hub.http.verbose-error-messages (type and message) or hub.debug (the whole exception with its
+    /// stack trace; a template error's template and line) is on.
     /// </summary>
     public virtual void WriteError(int status, Exception? exception = null)
     {
         var reason = Http.Codec.ReasonPhrases.For(status);
         SetHeader("Content-Type", "text/html; charset=UTF-8");
-        var detail = Settings.Http.VerboseErrorMessages && exception is not null && exception is not HttpError
-            ? $"<pre>{System.Net.WebUtility.HtmlEncode(exception.GetType().Name + ": " + exception.Message)}</pre>"
-            : "";
+        var shown = exception is null or HttpError ? null
+            : Settings.Debug ? exception.ToString()
+            : Settings.Http.VerboseErrorMessages ? exception.GetType().Name + ": " + exception.Message
+            : null;
+        var detail = shown is null ? "" : $"<pre>{System.Net.WebUtility.HtmlEncode(shown)}</pre>";
         Write($"<html><title>{status}: {reason}</title><body>{status}: {reason}{detail}</body></html>");
     }
 }

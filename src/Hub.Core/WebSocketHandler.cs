@@ -204,7 +204,7 @@ public abstract class WebSocketHandler : RequestHandler
         }
         catch (Exception e)
         {
-            Log.Error(e, "[{0}] {1}.OpenAsync failed", ConnectionId, GetType().Name);
+            Log.Error(e, "[{0}] {1}.OpenAsync failed", Context.LogTag, GetType().Name);
             Close(CloseCodes.InternalError, "internal error");
         }
     }
@@ -218,6 +218,6 @@ public abstract class WebSocketHandler : RequestHandler
         CloseReason = reason;
         _rooms?.LeaveAllAfterClose();
         try { OnClose(code, reason); }
-        catch (Exception e) { Log.Error(e, "[{0}] {1}.OnClose failed", ConnectionId, GetType().Name); }
+        catch (Exception e) { Log.Error(e, "[{0}] {1}.OnClose failed", Context.LogTag, GetType().Name); }
     }
 }

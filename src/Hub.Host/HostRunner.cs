@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Actor.Setup;
+using Akka.Event;
 using Hub.Host.Dashboard;
 using Hub.Host.DemoApp;
 using Hub.Host.Logging;
@@ -100,7 +101,8 @@ public static class HostRunner
     /// </summary>
     public static async Task<RunningHost> StartAsync(HostOptions options, string? hubConfPath = null)
     {
-        var (config, settings) = HostConfiguration.Build(options, hubConfPath);
+        var (config, configured) = HostConfiguration.Build(options, hubConfPath);
+        var (settings, secretGenerated) = GeneratedCookieSecret.Ensure(configured);
         var dashboard = DashboardSettings.FromConfig(config);
         var tlsSettings = TlsListener.Settings(options, config, settings);
         if ((tlsSettings ?? settings).Tls is { Enabled: true } tls) TlsListener.Check(options, tls);
@@ -120,6 +122,7 @@ public static class HostRunner
             throw new HostStartupException("cannot start the actor system: " + OneLine(e), e);
         }
 
+        if (secretGenerated) system.Log.Warning(GeneratedCookieSecret.Warning);
         try
         {
             var state = new ServerState();

@@ -25,8 +25,20 @@ public sealed record HubSettings(
             WebSocket = WebSocketSettings.FromConfig(hub.GetConfig("websocket"), "hub.websocket"),
             Rooms = RoomSettings.FromConfig(hub.GetConfig("rooms"), "hub.rooms"),
             Tls = TlsSettings.FromConfig(hub.GetConfig("tls"), "hub.tls"),
+            Templates = TemplateSettings.FromConfig(hub.GetConfig("templates"), "hub.templates"),
+            Static = StaticSettings.FromConfig(hub.GetConfig("static"), "hub.static"),
+            Debug = ConfigReader.Bool(hub, "hub", "debug"),
         };
     }
+
+    /// <summary>hub.templates.</summary>
+    public TemplateSettings Templates { get; init; } = null!;
+
+    /// <summary>hub.static.</summary>
+    public StaticSettings Static { get; init; } = null!;
+
+    /// <summary>hub.debug: error pages show the exception, its stack trace and, for templates, the template and line.</summary>
+    public bool Debug { get; init; }
 
     /// <summary>hub.websocket.</summary>
     public WebSocketSettings WebSocket { get; init; } = null!;
@@ -136,13 +148,19 @@ public sealed record CompressionSettings(bool Enabled, int MinSize, IReadOnlyLis
         });
 }
 
-/// <summary>hub.security: cookie signing secrets and XSRF.</summary>
+/// <summary>hub.security: cookie signing secrets, XSRF and the login page of [Authenticated].</summary>
 public sealed record SecuritySettings(IReadOnlyList<string> CookieSecrets, TimeSpan SignedCookieMaxAge, bool XsrfCookies)
 {
+    /// <summary>Where [Authenticated] redirects a GET without a user (with <c>?next=</c>); empty: 403 instead.</summary>
+    public string LoginUrl { get; init; } = "";
+
     internal static SecuritySettings FromConfig(Config c, string path) => new(
         CookieSecrets: NonEmpty(ConfigReader.Strings(c, path, "cookie-secrets"), path + ".cookie-secrets"),
         SignedCookieMaxAge: ConfigReader.Duration(c, path, "signed-cookie-max-age"),
-        XsrfCookies: ConfigReader.Bool(c, path, "xsrf-cookies"));
+        XsrfCookies: ConfigReader.Bool(c, path, "xsrf-cookies"))
+    {
+        LoginUrl = ConfigReader.String(c, path, "login-url", allowEmpty: true),
+    };
 
     // An empty HMAC key signs as well as any other: anyone could forge the cookies, so refuse it.
     private static IReadOnlyList<string> NonEmpty(IReadOnlyList<string> secrets, string key) =>

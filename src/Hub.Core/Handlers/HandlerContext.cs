@@ -41,6 +41,12 @@ internal sealed class HandlerContext
     public ILoggingAdapter Log { get; }
     public string ConnectionId { get; }
 
+    /// <summary>The request's current user (RequestHandler.CurrentUser), for the access log and log lines.</summary>
+    public string? User { get; set; }
+
+    /// <summary>What log lines about this request start with: the connection id, and the user when there is one.</summary>
+    public string LogTag => User is null ? ConnectionId : $"{ConnectionId} user={User}";
+
     private readonly DrainSignal _drain;
 
     /// <summary>Fires when the server starts a graceful stop.</summary>
@@ -130,6 +136,6 @@ internal sealed class HandlerContext
     private void ResponseDone()
     {
         HubMetrics.RequestCompleted(_status, _started, Telemetry.ServerPort);
-        Telemetry.AccessLog?.Write(Request, _status, _bodyBytes, _started);
+        Telemetry.AccessLog?.Write(Request, User, _status, _bodyBytes, _started);
     }
 }

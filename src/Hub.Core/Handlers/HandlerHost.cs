@@ -66,6 +66,7 @@ internal sealed class HandlerHost
             await CompleteAsync().ConfigureAwait(true);
             return;
         }
+        if (!await AuthorizeAsync(request, bodyFollows).ConfigureAwait(true)) return;
         if (!bodyFollows)
         {
             await RunAsync(prepare: true).ConfigureAwait(true);
@@ -127,7 +128,7 @@ internal sealed class HandlerHost
         if (_closeNotified || (ResponseDone && !_clientGone)) return;
         _closeNotified = true;
         try { _handler.OnConnectionClose(); }
-        catch (Exception e) { _ctx.Log.Error(e, "[{0}] OnConnectionClose failed", _ctx.ConnectionId); }
+        catch (Exception e) { _ctx.Log.Error(e, "[{0}] OnConnectionClose failed", _ctx.LogTag); }
     }
 
     public void Dispose()
@@ -135,6 +136,36 @@ internal sealed class HandlerHost
         _closedRegistration.Dispose();
         _body?.Dispose();
         _body = null;
+    }
+
+    /// <summary>
+    /// Resolves the current user (only for types that override GetCurrentUserAsync) and enforces [Authenticated]:
+    /// no user → a redirect to hub.security.login-url for GET/HEAD when one is set, else 403. Runs before
+    /// PrepareAsync and before any body is read, so a refused upload is never received and a refused WebSocket is
+    /// never upgraded. False when the response has been given.
+    /// </summary>
+    private async Task<bool> AuthorizeAsync(HttpRequest request, bool bodyFollows)
+    {
+        if (_methods.ResolvesUser)
+        {
+            await HookAsync(_handler.ResolveCurrentUserAsync).ConfigureAwait(true);
+            if (_handler.IsFinished || ResponseDone) return await RefusedAsync(request, bodyFollows).ConfigureAwait(true);
+        }
+        if (_handler.CurrentUser is not null || !_methods.RequiresUser(request.Method)) return true;
+        var loginUrl = _ctx.Settings.Security.LoginUrl;
+        if (loginUrl.Length > 0 && _handler is not WebSocketHandler && request.Method is KnownMethods.Get or KnownMethods.Head)
+            _handler.Redirect(LoginRedirect.For(loginUrl, request));
+        else
+            _handler.SendError(403);
+        return await RefusedAsync(request, bodyFollows).ConfigureAwait(true);
+    }
+
+    private async Task<bool> RefusedAsync(HttpRequest request, bool bodyFollows)
+    {
+        // The body may never come after a refused 100-continue, so such a connection is not reused.
+        if (bodyFollows && request.Head.ExpectContinue) _ctx.CloseAfterResponse = true;
+        await CompleteAsync().ConfigureAwait(true);
+        return false;
     }
 
     private async Task RunAsync(bool prepare)
@@ -181,7 +212,7 @@ internal sealed class HandlerHost
         try { await _handler.PendingOutput.ConfigureAwait(true); }
         catch (Exception) { /* the connection is gone; nothing left to send */ }
         try { _handler.OnFinish(); }
-        catch (Exception e) { _ctx.Log.Error(e, "[{0}] OnFinish failed", _ctx.ConnectionId); }
+        catch (Exception e) { _ctx.Log.Error(e, "[{0}] OnFinish failed", _ctx.LogTag); }
     }
 
     private async Task HookAsync(Func<Task> hook)
@@ -201,8 +232,8 @@ internal sealed class HandlerHost
         switch (e)
         {
             case HttpError http:
-                if (http.Status >= 500) _ctx.Log.Warning("[{0}] {1} {2}: HTTP {3}: {4}", _ctx.ConnectionId, _ctx.Request.Method, _ctx.Request.Uri, http.Status, http.Message);
-                else _ctx.Log.Debug("[{0}] {1} {2}: HTTP {3}: {4}", _ctx.ConnectionId, _ctx.Request.Method, _ctx.Request.Uri, http.Status, http.Message);
+                if (http.Status >= 500) _ctx.Log.Warning("[{0}] {1} {2}: HTTP {3}: {4}", _ctx.LogTag, _ctx.Request.Method, _ctx.Request.Uri, http.Status, http.Message);
+                else _ctx.Log.Debug("[{0}] {1} {2}: HTTP {3}: {4}", _ctx.LogTag, _ctx.Request.Method, _ctx.Request.Uri, http.Status, http.Message);
                 _handler.SendError(http.Status, http);
                 break;
             case OperationCanceledException when _ctx.ServerStopping.IsCancellationRequested && !_ctx.Signals.Closed.IsCancellationRequested:
@@ -216,8 +247,13 @@ internal sealed class HandlerHost
                 _clientGone = true;
                 if (!_ctx.ResponseComplete) _ctx.AbortResponse();
                 break;
+            case Templates.TemplateException template:
+                // The message names the template and line; the stack trace would only show Fluid's internals.
+                _ctx.Log.Error("[{0}] {1} for {2} {3}", _ctx.LogTag, template.Message, _ctx.Request.Method, _ctx.Request.Uri);
+                _handler.SendError(500, template);
+                break;
             default:
-                _ctx.Log.Error(e, "[{0}] unhandled exception in {1} for {2} {3} from {4}", _ctx.ConnectionId,
+                _ctx.Log.Error(e, "[{0}] unhandled exception in {1} for {2} {3} from {4}", _ctx.LogTag,
                     _handler.GetType().Name, _ctx.Request.Method, _ctx.Request.Uri, _ctx.Request.RemoteIp);
                 _handler.SendError(500, e);
                 break;

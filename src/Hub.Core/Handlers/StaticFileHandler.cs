@@ -27,8 +27,9 @@ public class StaticFileHandler : RequestHandler
     // Files (or ranges) smaller than this are sent whole with Content-Length; larger ones stream in chunks this big.
     private const int ChunkSize = 64 * 1024;
 
-    /// <summary>Tornado's CACHE_MAX_AGE for versioned URLs (<c>?v=…</c>): ten years.</summary>
-    public static readonly TimeSpan VersionedCacheTime = TimeSpan.FromDays(365 * 10);
+    /// <summary>How long a versioned URL (<c>?v=…</c>, from <see cref="RequestHandler.StaticUrl"/>) may be cached: one
+    /// year, the most RFC 9111 §5.3 advises (Tornado sends ten).</summary>
+    public static readonly TimeSpan VersionedCacheTime = TimeSpan.FromDays(365);
 
     // Resolving the root touches the file system; handlers are made per request, roots rarely change.
     private static readonly ConcurrentDictionary<string, string> RealRoots = new(StringComparer.Ordinal);
@@ -81,7 +82,9 @@ public class StaticFileHandler : RequestHandler
         SetHeader("ETag", etag);
         SetHeader("Last-Modified", HttpDate.Format(lastModified));
         var cacheTime = GetCacheTime(requested);
-        SetHeader("Cache-Control", cacheTime > TimeSpan.Zero ? $"public, max-age={(long)cacheTime.TotalSeconds}" : "no-cache");
+        // A versioned URL names one content for ever: "immutable" spares browsers the revalidation on reload.
+        var immutable = Request.QueryArguments.ContainsKey("v") ? ", immutable" : "";
+        SetHeader("Cache-Control", cacheTime > TimeSpan.Zero ? $"public, max-age={(long)cacheTime.TotalSeconds}{immutable}" : "no-cache");
         SetExtraHeaders(requested);
 
         var isHead = Request.Method == KnownMethods.Head;

@@ -32,9 +32,9 @@ public class RoomSocket : WebSocketHandler
     /// <summary>The room this socket is in.</summary>
     public virtual string RoomName => _room ?? RouteValues["room"];
 
-    /// <summary>The user id shown in presence. Default: the <c>user</c> query argument; override to take it from
-    /// authentication instead.</summary>
-    protected virtual string? UserId => GetQueryArgument("user", null);
+    /// <summary>The user id shown in presence. Default: <see cref="RequestHandler.CurrentUser"/> when there is one
+    /// (override <see cref="RequestHandler.GetCurrentUserAsync"/>), else the <c>user</c> query argument.</summary>
+    protected virtual string? UserId => CurrentUser ?? GetQueryArgument("user", null);
 
     /// <summary>Whether binary client frames are published (as base64 <c>binary</c> envelopes). Default: true.</summary>
     protected virtual bool PublishesBinary => true;

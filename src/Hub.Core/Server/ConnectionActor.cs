@@ -240,10 +240,10 @@ internal sealed class ConnectionActor : ReceiveActor, IWithUnboundedStash
         }
     }
 
-    /// <summary>An exception in socket handler code: logged with the connection id, socket closed with 1011.</summary>
+    /// <summary>An exception in socket handler code: logged with the connection id (and user), socket closed with 1011.</summary>
     private void FailSocket(Exception e, string hook)
     {
-        _log.Error(e, "[{0}] {1}.{2} failed; closing with 1011", _id, _socket!.GetType().Name, hook);
+        _log.Error(e, "[{0}] {1}.{2} failed; closing with 1011", _socket!.Context.LogTag, _socket.GetType().Name, hook);
         _socket.Close(CloseCodes.InternalError, "internal error");
     }
 

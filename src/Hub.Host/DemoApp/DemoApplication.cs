@@ -33,6 +33,9 @@ public static class DemoApplication
             r.Map<MainHandler>("/")
              .Map<AsyncHandler>("/async")
              .Map<ApiHandler>("/api")
+             .Map<LoginHandler>("/login")
+             .Map<LogoutHandler>("/logout")
+             .Map<MeHandler>("/me")
              .Map<StreamHandler>("/stream")
              .Map<ItemsHandler>("/items", name: "items", store)
              .Map<ItemHandler>("/items/{id}", name: "item", store)
@@ -43,7 +46,7 @@ public static class DemoApplication
              .Map<ChatEventsHandler>("/events")
              .Map<PresenceHandler>("/presence/{room}")
              .MapRoom("/rooms/{room}")
-             .Map<PageHandler>("/chat.html", null, WebRoot, "chat.html")
+             .Map<ChatPageHandler>("/chat.html")
              .Map<StaticFileHandler>("/static/{*path}", null, Path.Combine(WebRoot, "static"), "index.html");
             if (dashboard is not null)
                 r.Map<DashboardPageHandler>("/dashboard", null, options.Dashboard, WebRoot)

@@ -16,6 +16,16 @@ public sealed class LoggingTests
         }
     }
 
+    /// <summary>The user is the X-User header; a failure is logged with it.</summary>
+    private sealed class SignedIn : RequestHandler
+    {
+        public override Task<string?> GetCurrentUserAsync() => Task.FromResult(Request.Headers.Get("X-User"));
+
+        public override Task GetAsync() => GetQueryArgument("fail", null) is null
+            ? Task.CompletedTask
+            : throw new InvalidOperationException("boom");
+    }
+
     private static async Task<T> EventuallyAsync<T>(Func<T?> find, string what) where T : class
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
@@ -53,9 +63,31 @@ public sealed class LoggingTests
         Assert.Equal(5L, ok["Bytes"]);
         Assert.InRange(Convert.ToDouble(ok["DurationMs"]), 0, 30_000);
         Assert.Equal("127.0.0.1", ok["Remote"]);
+        Assert.Equal("-", ok["User"]);
         Assert.DoesNotContain("secret", lines[0].Message.ToString());
         Assert.Equal(404, Properties(lines[1])["Status"]);
         Assert.Equal(Hub.Host.Telemetry.HostTelemetry.AccessLogCategory, Hub.Diagnostics.AccessLog.LogSource);
+    }
+
+    [Fact]
+    public async Task Access_log_and_handler_failures_name_the_current_user()
+    {
+        await using var server = await TestServer.StartAsync(r => r.Map<SignedIn>("/"),
+            "hub.http.access-log = on\nakka.loglevel = INFO");
+        var log = LogCapture.Start(server.System, typeof(Info), typeof(Error));
+
+        foreach (var path in new[] { "/", "/?fail=1" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add("X-User", "ann");
+            await server.Client.SendAsync(request);
+        }
+
+        bool IsAccess(LogEvent e) => e.LogSource.StartsWith(Hub.Diagnostics.AccessLog.LogSource, StringComparison.Ordinal);
+        var lines = await EventuallyAsync(() => log.Events.Where(IsAccess).ToList() is { Count: 2 } l ? l : null, "two access-log lines");
+        Assert.All(lines, line => Assert.Equal("ann", Properties(line)["User"]));
+        var failure = await EventuallyAsync(() => log.Events.OfType<Error>().FirstOrDefault(), "the handler's failure");
+        Assert.Contains("user=ann", failure.Message.ToString());
     }
 
     [Fact]

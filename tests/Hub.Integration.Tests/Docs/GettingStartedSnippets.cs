@@ -120,3 +120,50 @@ public static class Chat
             .Map<ChatSocketHandler>("/chatsocket")
             .MapRoom("/rooms/{room}"));
 }
+
+// 6. Signed-in users
+
+public class BaseHandler : RequestHandler
+{
+    public override Task<string?> GetCurrentUserAsync() =>
+        Task.FromResult(GetSignedCookie("user"));
+}
+
+public sealed class GreetingHandler : BaseHandler
+{
+    [Authenticated]
+    public override Task GetAsync()
+    {
+        Write("Hello, " + System.Net.WebUtility.HtmlEncode(CurrentUser));
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class LoginHandler : BaseHandler
+{
+    public override Task GetAsync()
+    {
+        SetHeader("Content-Type", "text/html; charset=UTF-8");
+        Write("""
+            <form action="/login" method="post">
+            Name: <input type="text" name="name"><input type="submit" value="Sign in">
+            </form>
+            """);
+        return Task.CompletedTask;
+    }
+
+    public override Task PostAsync()
+    {
+        SetSignedCookie("user", GetArgument("name"));
+        Redirect("/");
+        return Task.CompletedTask;
+    }
+}
+
+public static class SignedIn
+{
+    public static Application MakeApp() =>
+        new Application(routes => routes
+            .Map<GreetingHandler>("/")
+            .Map<LoginHandler>("/login"));
+}

@@ -1,11 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Akka.Actor;
-using Akka.Configuration;
-using Hub.Configuration;
 using Hub.Integration.Tests.Docs.GettingStarted;
 using Hub.Integration.Tests.Support;
+using Hub.Testing;
 
 namespace Hub.Integration.Tests.Docs;
 
@@ -33,7 +31,7 @@ public sealed partial class GettingStartedTests
     [Fact]
     public async Task Hello_world_answers_hello_world()
     {
-        await using var server = await DocServer.StartAsync(HelloWorld.MakeApp());
+        await using var server = await HubTestServer.StartAsync(HelloWorld.MakeApp());
 
         Assert.Equal("Hello, world", await server.Client.GetStringAsync("/"));
     }
@@ -42,7 +40,7 @@ public sealed partial class GettingStartedTests
     public async Task Async_handler_fetches_the_feed_and_counts_its_entries()
     {
         await using var upstream = await TestServer.StartAsync(r => r.Map<FakeFeed>("/feed"));
-        await using var server = await DocServer.StartAsync(AsyncFetch.MakeApp(new Uri(upstream.BaseUri, "/feed")));
+        await using var server = await HubTestServer.StartAsync(AsyncFetch.MakeApp(new Uri(upstream.BaseUri, "/feed")));
 
         Assert.Equal("Fetched 3 entries from the feed", await server.Client.GetStringAsync("/"));
     }
@@ -50,7 +48,7 @@ public sealed partial class GettingStartedTests
     [Fact]
     public async Task Countdown_streams_each_line_as_its_own_chunk()
     {
-        await using var server = await DocServer.StartAsync(new Application(r => r.Map<CountdownHandler>("/countdown")));
+        await using var server = await HubTestServer.StartAsync(new Application(r => r.Map<CountdownHandler>("/countdown")));
 
         using var response = await server.Client.GetAsync("/countdown?from=3", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -67,7 +65,7 @@ public sealed partial class GettingStartedTests
     [Fact]
     public async Task Echo_websocket_answers_you_said()
     {
-        await using var server = await DocServer.StartAsync(new Application(r => r.Map<EchoWebSocket>("/websocket")));
+        await using var server = await HubTestServer.StartAsync(new Application(r => r.Map<EchoWebSocket>("/websocket")));
         using var ws = await WebSocketTestClient.ConnectAsync(server.Port, "/websocket");
 
         await ws.SendTextAsync("hello");
@@ -78,7 +76,7 @@ public sealed partial class GettingStartedTests
     [Fact]
     public async Task Chat_room_delivers_a_message_to_every_member_sender_included()
     {
-        await using var server = await DocServer.StartAsync(Chat.MakeApp());
+        await using var server = await HubTestServer.StartAsync(Chat.MakeApp());
         using var alice = await WebSocketTestClient.ConnectAsync(server.Port, "/chatsocket");
         using var bob = await WebSocketTestClient.ConnectAsync(server.Port, "/chatsocket");
         await WebSocketTestClient.WaitForSubscribersAsync(server.System, "chat", 2);
@@ -94,7 +92,7 @@ public sealed partial class GettingStartedTests
     [Fact]
     public async Task Chat_app_maps_a_room_endpoint_that_sends_envelopes_with_positions()
     {
-        await using var server = await DocServer.StartAsync(Chat.MakeApp());
+        await using var server = await HubTestServer.StartAsync(Chat.MakeApp());
         using var ws = await WebSocketTestClient.ConnectAsync(server.Port, "/rooms/lobby");
         await WebSocketTestClient.WaitForSubscribersAsync(server.System, "lobby", 1);
 
@@ -106,6 +104,32 @@ public sealed partial class GettingStartedTests
         Assert.Equal(1, frame.GetProperty("offset").GetInt64());
     }
 
+    [Fact]
+    public async Task Signed_in_example_sends_strangers_to_the_login_and_greets_the_user()
+    {
+        var hocon = HoconBlocks(File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "getting-started.md"))).Single();
+        await using var server = await HubTestServer.StartAsync(SignedIn.MakeApp(), o => o.Configure(hocon));
+        using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+        {
+            BaseAddress = server.Client.BaseAddress, Timeout = TimeSpan.FromSeconds(30),
+        };
+
+        using var stranger = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.Found, stranger.StatusCode);
+        Assert.Equal("/login?next=%2F", stranger.Headers.Location!.OriginalString);
+        Assert.Contains("name=\"name\"", await client.GetStringAsync("/login"));
+
+        using var login = await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "ann" }));
+        Assert.Equal(HttpStatusCode.Found, login.StatusCode);
+        Assert.Equal("/", login.Headers.Location!.OriginalString);
+        var cookie = login.Headers.GetValues("Set-Cookie").Single();
+
+        using var greeting = new HttpRequestMessage(HttpMethod.Get, "/");
+        greeting.Headers.Add("Cookie", cookie[..cookie.IndexOf(';')]);
+        using var greeted = await client.SendAsync(greeting);
+        Assert.Equal("Hello, ann", await greeted.Content.ReadAsStringAsync());
+    }
+
     /// <summary>The upstream of the async example: a feed with three entries.</summary>
     private sealed class FakeFeed : RequestHandler
     {
@@ -113,47 +137,6 @@ public sealed partial class GettingStartedTests
         {
             Write(new { entries = new[] { 1, 2, 3 } });
             return Task.CompletedTask;
-        }
-    }
-
-    /// <summary>A server for an <see cref="Application"/> built by the page's code (TestServer takes routes instead).</summary>
-    private sealed class DocServer : IAsyncDisposable
-    {
-        private DocServer(ActorSystem system, HubBinding binding)
-        {
-            System = system;
-            Port = binding.Port;
-            Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(30) };
-        }
-
-        public ActorSystem System { get; }
-        public int Port { get; }
-        public HttpClient Client { get; }
-
-        public static async Task<DocServer> StartAsync(Application app)
-        {
-            var config = ConfigurationFactory.ParseString("""
-                    hub.server { hostname = "127.0.0.1", port = 0 }
-                    akka { loglevel = WARNING, stdout-loglevel = WARNING, log-dead-letters = off }
-                    akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
-                    """)
-                .WithFallback(HubSettings.DefaultConfig());
-            var system = ActorSystem.Create("docs-" + Guid.NewGuid().ToString("N")[..8], config);
-            try
-            {
-                return new DocServer(system, await HubServer.StartAsync(system, app));
-            }
-            catch
-            {
-                await system.Terminate();
-                throw;
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Client.Dispose();
-            await System.Terminate().WaitAsync(TimeSpan.FromSeconds(20));
         }
     }
 
@@ -170,4 +153,10 @@ public sealed partial class GettingStartedTests
 
     [GeneratedRegex(@"```csharp\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();
+
+    /// <summary>The page's ```hocon blocks: the settings its examples run with.</summary>
+    private static IEnumerable<string> HoconBlocks(string page) => HoconBlock().Matches(page).Select(m => m.Groups[1].Value);
+
+    [GeneratedRegex(@"```hocon\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex HoconBlock();
 }

@@ -358,10 +358,11 @@ public sealed class StaticFileTests(StaticFileFixture fixture) : IClassFixture<S
     }
 
     [Fact]
-    public async Task A_versioned_url_may_be_cached_for_years()
+    public async Task A_versioned_url_may_be_cached_for_a_year_as_immutable()
     {
         var raw = await RawGetAsync("/static/app.js?v=abc123");
-        Assert.Equal($"public, max-age={(long)StaticFileHandler.VersionedCacheTime.TotalSeconds}", raw.Header("Cache-Control"));
+        Assert.Equal("public, max-age=31536000, immutable", raw.Header("Cache-Control"));
+        Assert.Equal("no-cache", (await RawGetAsync("/static/app.js")).Header("Cache-Control"));
     }
 
     [Fact]

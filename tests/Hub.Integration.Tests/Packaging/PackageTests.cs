@@ -4,7 +4,7 @@ using System.Xml.Linq;
 namespace Hub.Integration.Tests.Packaging;
 
 /// <summary>
-/// Packs Hub.Core, Hub.Cluster and Hub.Hosting with <c>dotnet pack --no-build</c> into a temporary directory, from the build of the
+/// Packs Hub.Core, Hub.Cluster, Hub.Hosting and Hub.Testing with <c>dotnet pack --no-build</c> into a temporary directory, from the build of the
 /// same configuration as this test assembly (a project reference built them), and checks what a consumer gets: the
 /// DLL, its XML docs, the README shown on nuget.org, and the metadata. Running pack here rather than inspecting
 /// .ci/run's artifacts keeps the check working in a plain Debug <c>dotnet test</c> as well as in CI.
@@ -77,6 +77,26 @@ public sealed class PackageTests
         var core = metadata.Descendants().Single(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "Hub.Core");
         Assert.Equal("0.1.0", (string?)core.Attribute("version"));
         Assert.Contains("Akka.Hosting", metadata.DependencyIds());
+    }
+
+    [Fact]
+    public async Task Hub_Testing_package_depends_on_Hub_Core_and_on_no_test_framework()
+    {
+        using var package = await PackAsync("Hub.Testing");
+
+        var entries = package.Archive.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("lib/net10.0/Hub.Testing.dll", entries);
+        Assert.Contains("lib/net10.0/Hub.Testing.xml", entries);
+        Assert.Contains("PACKAGE.md", entries);
+
+        var metadata = package.Metadata();
+        Assert.Equal("Hub.Testing", metadata.Value("id"));
+        Assert.Equal("MIT", metadata.Value("license"));
+        Assert.Equal("PACKAGE.md", metadata.Value("readme"));
+        var core = metadata.Descendants().Single(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "Hub.Core");
+        Assert.Equal("0.1.0", (string?)core.Attribute("version"));
+        Assert.DoesNotContain(metadata.DependencyIds(), id => id.StartsWith("xunit", StringComparison.OrdinalIgnoreCase)
+            || id.StartsWith("NUnit", StringComparison.OrdinalIgnoreCase) || id.StartsWith("MSTest", StringComparison.OrdinalIgnoreCase));
     }
 
     private static async Task<PackedPackage> PackAsync(string project)

@@ -8,15 +8,21 @@ namespace Hub.Integration.Tests.Host.DemoApp;
 public sealed class PageRouteTests
 {
     [Fact]
-    public async Task Serves_the_chat_page_that_talks_to_chat_over_a_WebSocket()
+    public async Task Serves_the_chat_page_that_loads_the_room_client_from_a_versioned_url()
     {
         await using var host = await DemoHost.StartAsync();
         var response = await host.Client.GetAsync("/chat.html");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("text/html", response.Content.Headers.ContentType!.ToString());
         var html = await response.Content.ReadAsStringAsync();
-        Assert.Contains("new WebSocket(", html);
-        Assert.Contains("/chat", html);
+        Assert.Contains("new HubRoomClient(\"/chat\"", html);
+        var script = System.Text.RegularExpressions.Regex.Match(html, "from \"(/static/hub-client/index\\.js\\?v=[0-9a-f]+)\"");
+        Assert.True(script.Success, "the page imports the client through static_url");
+
+        using var client = await host.Client.GetAsync(script.Groups[1].Value);
+        Assert.Equal(HttpStatusCode.OK, client.StatusCode);
+        Assert.Equal("public, max-age=31536000, immutable", client.Headers.CacheControl!.ToString());
+        Assert.Contains("HubRoomClient", await client.Content.ReadAsStringAsync());
     }
 
     [Fact]
