@@ -24,8 +24,19 @@ public sealed record HubSettings(
         {
             WebSocket = WebSocketSettings.FromConfig(hub.GetConfig("websocket"), "hub.websocket"),
             Rooms = RoomSettings.FromConfig(hub.GetConfig("rooms"), "hub.rooms"),
+            Transport = ReadTransport(hub),
         };
     }
+
+    /// <summary>hub.transport: what drives each accepted socket.</summary>
+    public HubTransport Transport { get; init; }
+
+    private static HubTransport ReadTransport(Config hub) => ConfigReader.String(hub, "hub", "transport") switch
+    {
+        "akka-io" => HubTransport.AkkaIo,
+        "sockets" => HubTransport.Sockets,
+        var v => throw new ConfigurationException($"hub.transport must be akka-io or sockets, was '{v}'"),
+    };
 
     /// <summary>hub.websocket.</summary>
     public WebSocketSettings WebSocket { get; init; } = null!;
@@ -64,6 +75,9 @@ public sealed record ServerSettings(
     /// <summary>SO_RCVBUF of accepted sockets; null = kernel autotuning.</summary>
     public int? SocketReceiveBuffer { get; init; }
 
+    /// <summary>TCP_NODELAY on accepted sockets (Nagle's algorithm off).</summary>
+    public bool TcpNoDelay { get; init; }
+
     internal static ServerSettings FromConfig(Config c, string path)
     {
         var s = new ServerSettings(
@@ -77,6 +91,7 @@ public sealed record ServerSettings(
         {
             SocketSendBuffer = ConfigReader.BytesOrAuto(c, path, "socket-send-buffer"),
             SocketReceiveBuffer = ConfigReader.BytesOrAuto(c, path, "socket-receive-buffer"),
+            TcpNoDelay = ConfigReader.Bool(c, path, "tcp-nodelay"),
         };
         return s;
     }

@@ -25,6 +25,8 @@ public sealed class HubSettingsTests
         ["hub.server.linger-timeout"] = (Kind.Duration, s => s.Server.LingerTimeout),
         ["hub.server.socket-send-buffer"] = (Kind.ByteSizeOrAuto, s => (long?)s.Server.SocketSendBuffer),
         ["hub.server.socket-receive-buffer"] = (Kind.ByteSizeOrAuto, s => (long?)s.Server.SocketReceiveBuffer),
+        ["hub.server.tcp-nodelay"] = (Kind.Switch, s => s.Server.TcpNoDelay),
+        ["hub.transport"] = (Kind.Transport, s => s.Transport),
         ["hub.http.max-request-line-size"] = (Kind.ByteSize, s => (long)s.Http.MaxRequestLineSize),
         ["hub.http.max-request-headers-total-size"] = (Kind.ByteSize, s => (long)s.Http.MaxRequestHeadersTotalSize),
         ["hub.http.max-request-header-count"] = (Kind.Integer, s => (long)s.Http.MaxRequestHeaderCount),
@@ -69,7 +71,7 @@ public sealed class HubSettingsTests
         ["hub.rooms.history.max-age"] = (Kind.Duration, s => s.Rooms.History.MaxAge),
     };
 
-    private enum Kind { Text, Integer, IntegerOrUnlimited, ByteSize, ByteSizeOrAuto, Duration, Switch, TextList, CompressionLevel }
+    private enum Kind { Text, Integer, IntegerOrUnlimited, ByteSize, ByteSizeOrAuto, Duration, Switch, TextList, CompressionLevel, Transport }
 
     [Fact]
     public void Loads_every_key_of_reference_conf_with_the_value_the_file_gives()
@@ -169,6 +171,8 @@ public sealed class HubSettingsTests
     [InlineData("hub.server.hostname = \"\"", "hub.server.hostname")]
     [InlineData("hub.server.hostname = [\"a\"]", "hub.server.hostname")]
     [InlineData("hub.http.server-header = { x = 1 }", "hub.http.server-header")]
+    [InlineData("hub.transport = netty", "hub.transport")]
+    [InlineData("hub.server.tcp-nodelay = 2", "hub.server.tcp-nodelay")]
     public void Rejects_an_invalid_value_naming_the_full_key(string hocon, string key)
     {
         var error = Assert.Throws<ConfigurationException>(() => Load(hocon));
@@ -267,6 +271,13 @@ public sealed class HubSettingsTests
                     "optimal" => CompressionLevel.Optimal,
                     "fastest" => CompressionLevel.Fastest,
                     "smallest-size" => CompressionLevel.SmallestSize,
+                    _ => throw new InvalidDataException(text),
+                };
+            case Kind.Transport:
+                return text switch
+                {
+                    "akka-io" => HubTransport.AkkaIo,
+                    "sockets" => HubTransport.Sockets,
                     _ => throw new InvalidDataException(text),
                 };
             case Kind.ByteSizeOrAuto when text == "auto":

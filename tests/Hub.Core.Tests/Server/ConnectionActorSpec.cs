@@ -49,7 +49,7 @@ public sealed class ConnectionActorSpec(ITestOutputHelper output) : Akka.TestKit
         settings ??= HubSettings.Default;
         var tcp = CreateTestProbe();
         var app = new Application(routes);
-        var actor = Sys.ActorOf(ConnectionActor.Props(tcp.Ref, Remote, app, settings, new ConnectionGraph(settings, Sys.Materializer(), Hub.Diagnostics.ListenerTelemetry.Unbound), new DrainSignal(), "spec"));
+        var actor = Sys.ActorOf(ConnectionActor.Props(TransportHandle.OfAkkaIo(tcp.Ref), Remote, app, settings, new ConnectionGraph(settings, Sys.Materializer(), Hub.Diagnostics.ListenerTelemetry.Unbound), new DrainSignal(), "spec"));
         return (tcp, actor);
     }
 
