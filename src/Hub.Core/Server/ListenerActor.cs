@@ -291,6 +291,8 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
             if (!Sender.Equals(Self)) _unbindWaiters.Add(Sender);
             if (_unbindSent) return;
             _unbindSent = true;
+            // Unbinding for another reason (the last socket closed, service-stop) makes the grace moot.
+            Timers.Cancel("linger-grace");
             Become(Unbinding);
             if (_listeningSocket is null)
             {
