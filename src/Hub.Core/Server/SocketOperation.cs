@@ -51,7 +51,7 @@ internal sealed class SocketOperation(ArrayPool<byte> pool) : SocketAsyncEventAr
     /// </summary>
     public void Abandon(bool pending)
     {
-        Volatile.Write(ref _abandoned, 1);
+        if (Interlocked.Exchange(ref _abandoned, 1) == 1) return;
         if (pending) return;
         ReturnRented();
         Dispose();

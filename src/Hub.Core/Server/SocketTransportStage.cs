@@ -332,30 +332,33 @@ internal sealed class SocketTransportStage : GraphStage<FlowShape<ByteString, By
         private void Abort()
         {
             if (_closed) return;
-            _closed = true;
             try { _socket.LingerState = new LingerOption(true, 0); }
             catch (SocketException) { }
             catch (ObjectDisposedException) { }
-            _socket.Dispose();
+            CloseSocket();
         }
 
         /// <summary>Closes the socket (a FIN, unless already reset) and stops the stage.</summary>
         private void Finish()
         {
-            if (!_closed)
-            {
-                _closed = true;
-                _socket.Dispose();
-            }
+            if (!_closed) CloseSocket();
             CompleteStage();
+        }
+
+        private void CloseSocket()
+        {
+            _closed = true;
+            // Before the close: an operation it ends must clean up after itself, not call back into this stage
+            // (which is stopping, and whose actor may be gone by then).
+            _receive.Abandon(pending: _receiving);
+            _send.Abandon(pending: _inFlight > 0);
+            _socket.Dispose();
         }
 
         public override void PostStop()
         {
             // A stage that stops for any other reason (failure, cancellation) must not leave the socket open.
             Abort();
-            _receive.Abandon(pending: _receiving);
-            _send.Abandon(pending: _inFlight > 0);
             _pending.Clear();
             _owner.Tell(ConnectionProtocol.TransportStopped.Instance, ActorRefs.NoSender);
             base.PostStop();
