@@ -270,6 +270,8 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
         {
             foreach (var connection in _connections) Context.Stop(connection);
         });
+        Receive<ListenerProtocol.AcceptDeferred>(d =>
+            _log.Warning("Hub cannot accept on {0} for now ({1}); retrying", _endpoint, d.Error));
         // The accept loop ended without an unbind: the listening socket failed (Akka.IO's listener stops then too).
         Receive<ListenerProtocol.AcceptLoopEnded>(e =>
         {

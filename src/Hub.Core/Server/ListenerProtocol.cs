@@ -81,4 +81,7 @@ internal static class ListenerProtocol
 
     /// <summary>Accept loop → listener: no more accepts; the listening socket was closed (Failure null) or failed.</summary>
     public sealed record AcceptLoopEnded(Exception? Failure) : INoSerializationVerificationNeeded;
+
+    /// <summary>Accept loop → listener: accepting failed for want of descriptors or kernel memory; it retries shortly.</summary>
+    public sealed record AcceptDeferred(SocketError Error) : INoSerializationVerificationNeeded;
 }

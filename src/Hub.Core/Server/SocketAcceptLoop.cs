@@ -10,6 +10,9 @@ namespace Hub.Server;
 /// </summary>
 internal static class SocketAcceptLoop
 {
+    // Long enough not to spin on a full descriptor table, short against a client's connect timeout.
+    private static readonly TimeSpan ResourceBackoff = TimeSpan.FromMilliseconds(100);
+
     public static async Task RunAsync(Socket listening, IActorRef listener, bool noDelay)
     {
         while (true)
@@ -31,6 +34,14 @@ internal static class SocketAcceptLoop
             catch (SocketException e) when (e.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted)
             {
                 break;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
+            {
+                // Out of descriptors or kernel memory (a reconnect storm): transient, unlike a broken listening socket.
+                // The pending connections wait in the backlog while closing connections free descriptors.
+                listener.Tell(new ListenerProtocol.AcceptDeferred(e.SocketErrorCode));
+                await Task.Delay(ResourceBackoff).ConfigureAwait(false);
+                continue;
             }
             catch (SocketException e)
             {
