@@ -22,10 +22,10 @@ namespace Hub.Server;
 /// </summary>
 internal sealed class SocketTransportStage : GraphStage<FlowShape<ByteString, ByteString>>
 {
-    // One read takes what the kernel reports readable, within these bounds: the pool's smallest array, and a chunk
-    // that keeps the decoder's copy small while a burst still needs few reads.
-    private const int MinReadBytes = 16;
-    private const int MaxReadBytes = 16 * 1024;
+    // One read's buffer: the bytes read are copied out at once, so its size only bounds how much one read takes; large
+    // enough that a burst needs few reads, and a size the shared pool caches per core. Asking the kernel how much is
+    // readable first (FIONREAD) would cost a syscall per read.
+    private const int ReadBufferBytes = 16 * 1024;
 
     private readonly int _maxUnacked;
     private readonly TimeSpan _linger;
@@ -145,17 +145,11 @@ internal sealed class SocketTransportStage : GraphStage<FlowShape<ByteString, By
                 if (_readable)
                 {
                     _readable = false;
-                    _receive.PrepareReceive(ReadableBytes());
+                    _receive.PrepareReceive(ReadBufferBytes);
                 }
                 else _receive.PrepareZeroByteReceive();
                 if (!StartReceive() || !ReceiveDone()) return;
             }
-        }
-
-        private int ReadableBytes()
-        {
-            try { return Math.Clamp(_socket.Available, MinReadBytes, MaxReadBytes); }
-            catch (SocketException) { return MinReadBytes; } // the receive itself reports the error
         }
 
         /// <summary>True when the receive completed at once (its result is in <see cref="_receive"/>).</summary>
