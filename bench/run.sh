@@ -42,6 +42,7 @@ HUB_PORT=${HUB_PORT:-18888}
 KESTREL_PORT=${KESTREL_PORT:-18889}
 NODE_PORT=${NODE_PORT:-18890}
 TORNADO_PORT=${TORNADO_PORT:-18891}
+HUB_SOCKETS_PORT=${HUB_SOCKETS_PORT:-18892}
 TORNADO_PYTHON=${TORNADO_PYTHON:-/usr/bin/python3}
 NO_PLOT=${NO_PLOT:-0}
 SERVER_CPU=${SERVER_CPU:-0}
@@ -203,7 +204,7 @@ build() {
     local s
     for s in $SERVERS; do
         case $s in
-            hub) if ((NEED_HUB_HOST)); then
+            hub|hub-sockets) if ((NEED_HUB_HOST)); then
                      log "building Hub.Host (Release)"
                      dotnet build "$ROOT/src/Hub.Host/Hub.Host.csproj" -c Release -nologo -v quiet
                  fi
@@ -236,10 +237,11 @@ build() {
 server_port() {
     case $1 in
         hub) echo "$HUB_PORT" ;;
+        hub-sockets) echo "$HUB_SOCKETS_PORT" ;;
         kestrel) echo "$KESTREL_PORT" ;;
         node) echo "$NODE_PORT" ;;
         tornado) echo "$TORNADO_PORT" ;;
-        *) die "unknown server '$1' (known: hub kestrel node tornado)" ;;
+        *) die "unknown server '$1' (known: hub hub-sockets kestrel node tornado)" ;;
     esac
 }
 
@@ -249,12 +251,15 @@ start_server() {
     port=$(server_port "$name")
     local cmd=()
     case $name in
-        hub) if [[ $HUB_VARIANT == peer ]]; then
+        # hub-sockets: the same program with hub.transport = sockets (hub runs the reference default).
+        hub|hub-sockets) local transport=akka-io
+             [[ $name == hub-sockets ]] && transport=sockets
+             if [[ $HUB_VARIANT == peer ]]; then
                  [[ -f $HUB_PEER_DLL ]] || die "$HUB_PEER_DLL missing (build first)"
-                 cmd=(dotnet "$HUB_PEER_DLL" --port "$port")
+                 cmd=(env HUB_TRANSPORT="$transport" dotnet "$HUB_PEER_DLL" --port "$port")
              else
                  [[ -f $HUB_DLL ]] || die "$HUB_DLL missing (build first)"
-                 cmd=(dotnet "$HUB_DLL" --port "$port" --bind 127.0.0.1)
+                 cmd=(dotnet "$HUB_DLL" --port "$port" --bind 127.0.0.1 --set "hub.transport=$transport")
              fi ;;
         kestrel) [[ -f $KESTREL_DLL ]] || die "$KESTREL_DLL missing (build first)"
              cmd=(dotnet "$KESTREL_DLL" --port "$port") ;;

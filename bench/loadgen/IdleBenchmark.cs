@@ -70,14 +70,20 @@ internal sealed class IdleBenchmark
             report.Add("rss0_kb", rss0);
             log.WriteLine($"0 connections: server RSS {rss0} KiB");
 
+            var previous = 0;
             foreach (var n in _steps)
             {
+                // Server CPU spent accepting (and, for ws, upgrading) this step's new connections, before any settle.
+                var cpuBefore = _server.CpuSeconds();
                 await OpenUpToAsync(n, log).ConfigureAwait(false);
+                var openCpuMsPer1k = (_server.CpuSeconds() - cpuBefore) * 1000 / ((n - previous) / 1000.0);
+                previous = n;
+                report.Add($"n{n}_open_cpu_ms_per_1k", openCpuMsPer1k, "0");
                 await Task.Delay(_settle).ConfigureAwait(false);
                 var rss = _server.StatusKb("VmRSS");
                 var perSocket = (rss - rss0) / (double)n;
                 var open = n - Volatile.Read(ref _closedEarly);
-                log.WriteLine($"STEP n={n} open={open} rss_kb={rss} delta_kb={rss - rss0} kb_per_conn={perSocket:0.00}");
+                log.WriteLine($"STEP n={n} open={open} rss_kb={rss} delta_kb={rss - rss0} kb_per_conn={perSocket:0.00} open_cpu_ms_per_1k={openCpuMsPer1k:0}");
                 report.Add($"n{n}_rss_kb", rss);
                 report.Add($"n{n}_kb_per_conn", perSocket, "0.00");
                 if (Volatile.Read(ref _closedEarly) > 0) break;

@@ -60,7 +60,7 @@ ws_start_server() {
 }
 
 # What the server under test answers on /ws: Hub.Host's demo prefixes "Echo: ", the bench peers echo unchanged.
-ws_echo_prefix() { [[ $1 == hub && $WS_HUB == host ]] && printf '%s' "$WS_HUB_ECHO_PREFIX"; return 0; }
+ws_echo_prefix() { [[ ($1 == hub || $1 == hub-sockets) && $WS_HUB == host ]] && printf '%s' "$WS_HUB_ECHO_PREFIX"; return 0; }
 
 ws_server_died() { tail -n 20 "$RUN_DIR/$1.log" >&2; die "$1 exited during the run"; }
 

@@ -31,7 +31,7 @@ public static class HubServer
         var endpoint = await ResolveAsync(settings.Server).ConfigureAwait(false);
         // Certificates are loaded before binding: a bad file stops the start with an error naming its key.
         var tls = settings.Tls.Enabled ? new Tls.TlsServerContext(settings.Tls, Akka.Event.Logging.GetLogger(system, "hub.tls")) : null;
-        var listener = system.ActorOf(ListenerActor.Props(application, settings, endpoint, bound, tls), name);
+        var listener = system.ActorOf(ListenerActor.Props(application, settings, endpoint, bound, tls: tls), name);
         var local = await bound.Task.ConfigureAwait(false);
         var binding = new HubBinding(listener, local, settings) { Tls = tls };
         ShutdownTasks.Register(system, binding);

@@ -6,7 +6,8 @@ using Hub.Configuration;
 using HubPeer;
 
 // Hub's WebSocket bench server for bench/ws: GET / → "Hello, world", /ws echo, /chat broadcast; 127.0.0.1 only.
-// Usage: dotnet HubPeer.dll [--port N]   (or PORT=N in the environment; default 5000).
+// Usage: dotnet HubPeer.dll [--port N]   (or PORT=N in the environment; default 5000); HUB_TRANSPORT=sockets for
+// Hub's own socket transport.
 // Configuration, highest priority first: bench-hub.conf, Hub.Host's hocon/hub.conf (the same Akka settings as the
 // demo host: dispatcher throughput, no dead-letter logging), Hub's reference.conf.
 // Stops on SIGTERM or SIGINT through CoordinatedShutdown (bench/run.sh stops it by PID with SIGTERM).
@@ -21,6 +22,9 @@ if (!int.TryParse(portText, out var port) || port is < 1 or > 65535)
 var config = ParseFile("bench-hub.conf")
     .WithFallback(ParseFile(Path.Combine("hocon", "hub.conf")))
     .WithFallback(HubSettings.DefaultConfig());
+// HUB_TRANSPORT=sockets|akka-io picks hub.transport (bench/run.sh's "hub-sockets" server sets it).
+if (Environment.GetEnvironmentVariable("HUB_TRANSPORT") is { Length: > 0 } transport)
+    config = ConfigurationFactory.ParseString($"hub.transport = {transport}").WithFallback(config);
 var settings = HubSettings.FromConfig(config);
 settings = settings with { Server = settings.Server with { Hostname = "127.0.0.1", Port = port } };
 

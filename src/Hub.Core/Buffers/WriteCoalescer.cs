@@ -8,11 +8,15 @@ namespace Hub.Buffers;
 /// One element is sent as it is (no copy). Two or more are copied into one array rented from the shared pool:
 /// a burst of N small WebSocket frames becomes one contiguous buffer and one send, in O(N) — Akka's
 /// <see cref="ByteString.Concat"/> copies its whole buffer list on every call, which made a burst O(N²) in time and
-/// garbage. The rented array goes back to the pool when Akka.IO acknowledges the write that carried it (it holds
+/// garbage. The rented array goes back to the pool when the socket acknowledges the write that carried it (it holds
 /// the bytes until then), so an idle connection holds no buffer.
 /// </summary>
-internal sealed class WriteCoalescer
+internal sealed class WriteCoalescer(ArrayPool<byte> pool)
 {
+    public WriteCoalescer() : this(ArrayPool<byte>.Shared)
+    {
+    }
+
     private ByteString? _single;
     private byte[]? _buffer;
     private int _length;
@@ -57,11 +61,29 @@ internal sealed class WriteCoalescer
         return bytes;
     }
 
+    /// <summary>Everything waiting, copied into one pooled array for one socket send (a socket sends from arrays,
+    /// and ByteString does not expose its own); empty when nothing waits. The array stays lent to that send until
+    /// <see cref="Acknowledged"/>.</summary>
+    public ArraySegment<byte> TakeArray()
+    {
+        if (_single is { } single)
+        {
+            _single = null;
+            Append(single);
+        }
+        if (_buffer is null) return ArraySegment<byte>.Empty;
+        var segment = new ArraySegment<byte>(_buffer, 0, _length);
+        _inFlight = _buffer;
+        _buffer = null;
+        _length = 0;
+        return segment;
+    }
+
     /// <summary>The last write taken has completed: its buffer can be reused.</summary>
     public void Acknowledged()
     {
         if (_inFlight is null) return;
-        ArrayPool<byte>.Shared.Return(_inFlight);
+        pool.Return(_inFlight);
         _inFlight = null;
     }
 
@@ -70,7 +92,7 @@ internal sealed class WriteCoalescer
     public void Clear()
     {
         _single = null;
-        if (_buffer is not null) ArrayPool<byte>.Shared.Return(_buffer);
+        if (_buffer is not null) pool.Return(_buffer);
         _buffer = null;
         _length = 0;
         _inFlight = null;
@@ -81,11 +103,11 @@ internal sealed class WriteCoalescer
         var needed = _length + data.Count;
         if (_buffer is null || needed > _buffer.Length)
         {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, Math.Max(4096, (_buffer?.Length ?? 0) * 2)));
+            var bigger = pool.Rent(Math.Max(needed, Math.Max(4096, (_buffer?.Length ?? 0) * 2)));
             if (_buffer is not null)
             {
                 _buffer.AsSpan(0, _length).CopyTo(bigger);
-                ArrayPool<byte>.Shared.Return(_buffer);
+                pool.Return(_buffer);
             }
             _buffer = bigger;
         }

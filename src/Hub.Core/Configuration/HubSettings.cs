@@ -28,6 +28,7 @@ public sealed record HubSettings(
             Templates = TemplateSettings.FromConfig(hub.GetConfig("templates"), "hub.templates"),
             Static = StaticSettings.FromConfig(hub.GetConfig("static"), "hub.static"),
             Debug = ConfigReader.Bool(hub, "hub", "debug"),
+            Transport = ReadTransport(hub),
         };
     }
 
@@ -39,6 +40,16 @@ public sealed record HubSettings(
 
     /// <summary>hub.debug: error pages show the exception, its stack trace and, for templates, the template and line.</summary>
     public bool Debug { get; init; }
+
+    /// <summary>hub.transport: what drives each accepted socket.</summary>
+    public HubTransport Transport { get; init; }
+
+    private static HubTransport ReadTransport(Config hub) => ConfigReader.String(hub, "hub", "transport") switch
+    {
+        "akka-io" => HubTransport.AkkaIo,
+        "sockets" => HubTransport.Sockets,
+        var v => throw new ConfigurationException($"hub.transport must be akka-io or sockets, was '{v}'"),
+    };
 
     /// <summary>hub.websocket.</summary>
     public WebSocketSettings WebSocket { get; init; } = null!;
@@ -80,6 +91,9 @@ public sealed record ServerSettings(
     /// <summary>SO_RCVBUF of accepted sockets; null = kernel autotuning.</summary>
     public int? SocketReceiveBuffer { get; init; }
 
+    /// <summary>TCP_NODELAY on accepted sockets (Nagle's algorithm off).</summary>
+    public bool TcpNoDelay { get; init; }
+
     internal static ServerSettings FromConfig(Config c, string path)
     {
         var s = new ServerSettings(
@@ -93,6 +107,7 @@ public sealed record ServerSettings(
         {
             SocketSendBuffer = ConfigReader.BytesOrAuto(c, path, "socket-send-buffer"),
             SocketReceiveBuffer = ConfigReader.BytesOrAuto(c, path, "socket-receive-buffer"),
+            TcpNoDelay = ConfigReader.Bool(c, path, "tcp-nodelay"),
         };
         return s;
     }

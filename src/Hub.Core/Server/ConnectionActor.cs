@@ -23,7 +23,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithUnboundedStash
 {
     public IStash Stash { get; set; } = null!;
 
-    private readonly IActorRef _tcp;
+    private readonly TransportHandle _transport;
     private readonly IPEndPoint? _remote;
     private readonly Application _app;
     private readonly HubSettings _settings;
@@ -46,14 +46,14 @@ internal sealed class ConnectionActor : ReceiveActor, IWithUnboundedStash
     private bool _transportStopped;
     private int _runningHooks;
 
-    public ConnectionActor(IActorRef tcp, EndPoint remote, Application app, HubSettings settings, ConnectionGraph graph,
+    public ConnectionActor(TransportHandle transport, EndPoint remote, Application app, HubSettings settings, ConnectionGraph graph,
         DrainSignal drainSignal, string id, ListenerTelemetry telemetry)
     {
         _drainSignal = drainSignal;
         _telemetry = telemetry;
         _sync = new ActorSynchronizationContext(Self);
         _rooms = Hosting.HubExtension.Get(Context.System).Rooms;
-        _tcp = tcp;
+        _transport = transport;
         _remote = remote as IPEndPoint;
         _app = app;
         _settings = settings;
@@ -127,11 +127,11 @@ internal sealed class ConnectionActor : ReceiveActor, IWithUnboundedStash
         });
     }
 
-    public static Props Props(IActorRef tcp, EndPoint remote, Application app, HubSettings settings, ConnectionGraph graph,
+    public static Props Props(TransportHandle transport, EndPoint remote, Application app, HubSettings settings, ConnectionGraph graph,
         DrainSignal drainSignal, string id, ListenerTelemetry? telemetry = null)
     {
         var t = telemetry ?? ListenerTelemetry.Unbound;
-        return Akka.Actor.Props.Create(() => new ConnectionActor(tcp, remote, app, settings, graph, drainSignal, id, t))
+        return Akka.Actor.Props.Create(() => new ConnectionActor(transport, remote, app, settings, graph, drainSignal, id, t))
             .WithDispatcher(ConnectionDispatcher.Id);
     }
 
@@ -140,7 +140,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithUnboundedStash
     protected override void PreStart()
     {
         HubMetrics.ConnectionOpened(webSocket: false, _telemetry.ServerPort);
-        _graph.Run(_tcp, Self, _signals);
+        _graph.Run(_transport, Self, _signals);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Streams;
 using Hub.WebSockets;
@@ -5,13 +6,17 @@ using Hub.WebSockets;
 namespace Hub.Server;
 
 /// <summary>
-/// What one connection's stages need that differs per connection — the Akka.IO connection, the connection actor, the
+/// What one connection's stages need that differs per connection — its socket (Akka.IO's connection or a Socket), the connection actor, the
 /// signals and the HTTP→WebSocket switch — carried as an attribute of one materialization. It lets every connection
 /// run the same pre-fused blueprint (<see cref="ConnectionGraph"/>) instead of building and fusing a graph per accept.
 /// </summary>
-internal sealed class ConnectionContext(IActorRef tcp, IActorRef actor, ConnectionSignals signals) : Attributes.IAttribute
+internal sealed class ConnectionContext(TransportHandle transport, IActorRef actor, ConnectionSignals signals) : Attributes.IAttribute
 {
-    public IActorRef Tcp { get; } = tcp;
+    /// <summary>Akka.IO's connection actor (hub.transport = akka-io).</summary>
+    public IActorRef Tcp => transport.AkkaIo ?? throw new InvalidOperationException("this connection has no Akka.IO connection actor");
+
+    /// <summary>The accepted socket (hub.transport = sockets).</summary>
+    public Socket Socket => transport.Socket ?? throw new InvalidOperationException("this connection has no Socket");
 
     public IActorRef Actor { get; } = actor;
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Akka;
 using Akka.Actor;
 using Akka.IO;
@@ -10,7 +11,7 @@ using Hub.Http;
 namespace Hub.Server;
 
 /// <summary>
-/// The per-connection stream: TcpTransport ⇄ [Tls ⇄] Http1Decoder/Http1Encoder ⇄ WebSocket ⇄ ConnectionBridge, one fused island (no
+/// The per-connection stream: TcpTransport or SocketTransport (hub.transport) ⇄ [Tls ⇄] Http1Decoder/Http1Encoder ⇄ WebSocket ⇄ ConnectionBridge, one fused island (no
 /// async boundaries: every hop inside is a method call), built and fused once per listener; what differs per
 /// connection travels as a <see cref="ConnectionContext"/> attribute.
 /// </summary>
@@ -25,8 +26,11 @@ internal sealed class ConnectionGraph : IDisposable
     /// <param name="materializer">One materializer for all connections of a listener: Akka.NET's
     /// <c>Materializer()</c> creates a new stream supervisor actor on every call.</param>
     /// <param name="telemetry">Where the stages count bytes, messages and rejections.</param>
+    /// <param name="socketBuffers">The pool the sockets transport rents its receive and send buffers from; null:
+    /// <see cref="ArrayPool{T}.Shared"/> (tests pass a counting pool).</param>
     /// <param name="tls">Set on a TLS listener: a TLS stage then sits between the transport and the HTTP codec.</param>
-    public ConnectionGraph(HubSettings settings, IMaterializer materializer, ListenerTelemetry telemetry, Tls.TlsServerContext? tls = null)
+    public ConnectionGraph(HubSettings settings, IMaterializer materializer, ListenerTelemetry telemetry,
+        ArrayPool<byte>? socketBuffers = null, Tls.TlsServerContext? tls = null)
     {
         _materializer = materializer;
         // transport (received bytes) → HTTP decoder → WebSocket layer → bridge → actor, and back down through the
@@ -36,7 +40,10 @@ internal sealed class ConnectionGraph : IDisposable
         _sweep = DeadlineSweep.PeriodFor(settings.Http.KeepAliveTimeout, settings.Http.RequestHeadersTimeout) is { } period
             ? new DeadlineSweep(period)
             : null;
-        var tcp = Flow.FromGraph(new TcpTransportStage(null, null, settings.Server.MaxUnackedWriteBytes, settings.Server.LingerTimeout, telemetry));
+        var tcp = settings.Transport == HubTransport.Sockets
+            ? Flow.FromGraph(new SocketTransportStage(settings.Server.MaxUnackedWriteBytes, settings.Server.LingerTimeout,
+                telemetry, socketBuffers ?? ArrayPool<byte>.Shared))
+            : Flow.FromGraph(new TcpTransportStage(null, null, settings.Server.MaxUnackedWriteBytes, settings.Server.LingerTimeout, telemetry));
         var transport = tls is null ? tcp : tcp.Join(BidiFlow.FromGraph(new Tls.TlsStage(tls, telemetry)));
         var codec = BidiFlow.FromFlows(
             Flow.FromGraph(new Http1DecoderStage(settings.Http, null, telemetry, _sweep)),
@@ -49,6 +56,6 @@ internal sealed class ConnectionGraph : IDisposable
     /// <summary>The listener is gone: stop the sweep (its connections are stopped with it).</summary>
     public void Dispose() => _sweep?.Dispose();
 
-    public void Run(IActorRef tcpConnection, IActorRef connectionActor, ConnectionSignals signals) =>
-        _blueprint.WithAttributes(new Attributes(new ConnectionContext(tcpConnection, connectionActor, signals))).Run(_materializer);
+    public void Run(TransportHandle transport, IActorRef connectionActor, ConnectionSignals signals) =>
+        _blueprint.WithAttributes(new Attributes(new ConnectionContext(transport, connectionActor, signals))).Run(_materializer);
 }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Net;
+using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
@@ -10,10 +12,13 @@ using Hub.Diagnostics;
 namespace Hub.Server;
 
 /// <summary>
-/// Binds one endpoint with Akka.IO (pull mode: every connection starts with reading suspended) and makes one
-/// <see cref="ConnectionActor"/> child per accepted connection. Connections over max-connections are aborted at
-/// once. Children are stopped, never restarted, when they fail; one connection's failure is logged with its id and
-/// touches nothing else. Akka.IO ties every accepted connection to this actor's life, so unbinding keeps it alive.
+/// Binds one endpoint and makes one <see cref="ConnectionActor"/> child per accepted connection: with
+/// hub.transport = akka-io through Akka.IO (pull mode: every connection starts with reading suspended), with
+/// sockets through a listening <see cref="Socket"/> whose accept loop tells this actor each accepted socket.
+/// Connections over max-connections are aborted at once. Children are stopped, never restarted, when they fail;
+/// one connection's failure is logged with its id and touches nothing else. Akka.IO ties every accepted connection
+/// to this actor's life, so unbinding keeps it alive; the sockets transport keeps the same order (unbinding closes
+/// what is still open).
 /// </summary>
 internal sealed class ListenerActor : ReceiveActor, IWithTimers
 {
@@ -25,6 +30,10 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     private readonly TaskCompletionSource<EndPoint> _bound;
     private readonly Tls.TlsServerContext? _tls;
     private readonly IMaterializer _materializer;
+    private readonly ArrayPool<byte>? _socketBuffers;
+    private Socket? _listeningSocket;
+    // The connection actors (the materializer's stream supervisor is a child too, and must not get Drain).
+    private readonly HashSet<IActorRef> _connections = new();
     private ConnectionGraph _graph = null!;
     private readonly DrainSignal _drain = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -39,8 +48,9 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     private bool _portReleased;
 
     public ListenerActor(Application app, HubSettings settings, EndPoint endpoint, TaskCompletionSource<EndPoint> bound,
-        Tls.TlsServerContext? tls)
+        ArrayPool<byte>? socketBuffers, Tls.TlsServerContext? tls)
     {
+        _socketBuffers = socketBuffers;
         _tls = tls;
         _app = app;
         _settings = settings;
@@ -54,24 +64,59 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>A listener for <paramref name="app"/> on <paramref name="endpoint"/>; <paramref name="bound"/>
-    /// completes with the bound address. <paramref name="tls"/> is set for a TLS listener (certificates already
-    /// loaded, disposed with the listener).</summary>
+    /// completes with the bound address. <paramref name="socketBuffers"/> is the pool of the sockets transport's
+    /// buffers (null: the shared pool; tests pass a counting one); <paramref name="tls"/> is set for a TLS listener
+    /// (certificates already loaded, disposed with the listener).</summary>
     public static Props Props(Application app, HubSettings settings, EndPoint endpoint, TaskCompletionSource<EndPoint> bound,
-        Tls.TlsServerContext? tls = null) =>
-        Akka.Actor.Props.Create(() => new ListenerActor(app, settings, endpoint, bound, tls));
+        ArrayPool<byte>? socketBuffers = null, Tls.TlsServerContext? tls = null) =>
+        Akka.Actor.Props.Create(() => new ListenerActor(app, settings, endpoint, bound, socketBuffers, tls));
 
     protected override void PreStart()
     {
-        // Buffer sizes set on the listening socket are inherited by every socket it accepts.
+        if (_settings.Transport == HubTransport.Sockets)
+        {
+            BindSocket();
+            return;
+        }
+        // Buffer sizes set on the listening socket are inherited by every socket it accepts. (Akka.IO sets
+        // TCP_NODELAY on every connection itself; hub.server.tcp-nodelay is for the sockets transport.)
         var options = new List<Inet.SocketOption>(2);
         if (_settings.Server.SocketSendBuffer is { } send) options.Add(new Inet.SO.SendBufferSize(send));
         if (_settings.Server.SocketReceiveBuffer is { } receive) options.Add(new Inet.SO.ReceiveBufferSize(receive));
         Context.System.Tcp().Tell(new Tcp.Bind(Self, _endpoint, _settings.Server.Backlog, options, pullMode: true));
     }
 
+    /// <summary>hub.transport = sockets: bind and listen (neither waits), then accept in a loop off this actor.</summary>
+    private void BindSocket()
+    {
+        var socket = new Socket(_endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            // A restarted server may bind its port while the last run's connections are in TIME_WAIT; Windows'
+            // SO_REUSEADDR would let two listeners share the port instead.
+            if (!OperatingSystem.IsWindows()) socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // Inherited by every accepted socket.
+            if (_settings.Server.SocketSendBuffer is { } send) socket.SendBufferSize = send;
+            if (_settings.Server.SocketReceiveBuffer is { } receive) socket.ReceiveBufferSize = receive;
+            socket.Bind(_endpoint);
+            socket.Listen(_settings.Server.Backlog);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            _bound.TrySetException(new BindFailedException(_endpoint, e));
+            Context.Stop(Self);
+            return;
+        }
+        _listeningSocket = socket;
+        OnBound(socket.LocalEndPoint!);
+        _ = SocketAcceptLoop.RunAsync(socket, Self, _settings.Server.TcpNoDelay);
+    }
+
     protected override void PostStop()
     {
         _bound.TrySetException(new InvalidOperationException($"listener for {_endpoint} stopped before binding"));
+        _listeningSocket?.Dispose();
         _graph?.Dispose(); // its connections (children) have stopped by now
         _tls?.Dispose();
     }
@@ -85,14 +130,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
         Receive<Tcp.Bound>(b =>
         {
             _tcpListener = Sender;
-            _log.Debug("bound {0}", b.LocalAddress);
-            // Port 0 binds an ephemeral port: the tag carries the one actually bound.
-            _telemetry = new ListenerTelemetry((b.LocalAddress as IPEndPoint)?.Port ?? 0,
-                AccessLog.For(Context.System, _settings.Http.AccessLog));
-            // The blueprint every connection runs, fused once its telemetry (the bound port) is known.
-            _graph = new ConnectionGraph(_settings, _materializer, _telemetry, _tls);
-            _bound.TrySetResult(b.LocalAddress);
-            Become(Accepting);
+            OnBound(b.LocalAddress);
         });
         Receive<Tcp.CommandFailed>(f =>
         {
@@ -102,12 +140,24 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
         });
     }
 
+    private void OnBound(EndPoint local)
+    {
+        _log.Debug("bound {0}", local);
+        // Port 0 binds an ephemeral port: the tag carries the one actually bound.
+        _telemetry = new ListenerTelemetry((local as IPEndPoint)?.Port ?? 0, AccessLog.For(Context.System, _settings.Http.AccessLog));
+        // The blueprint every connection runs, fused once its telemetry (the bound port) is known.
+        _graph = new ConnectionGraph(_settings, _materializer, _telemetry, _socketBuffers, _tls);
+        _bound.TrySetResult(local);
+        Become(Accepting);
+    }
+
     // Akka.IO makes every accepted connection a child of its listening-socket actor, which stops on Tcp.Unbind:
     // unbinding closes every open connection. So a graceful stop first refuses new connections (accept, abort),
     // drains the open ones, and only then unbinds.
     private void Accepting()
     {
-        Receive<Tcp.Connected>(c => Accept(c, Sender));
+        Receive<Tcp.Connected>(c => Accept(TransportHandle.OfAkkaIo(Sender), c.RemoteAddress));
+        Receive<ListenerProtocol.SocketAccepted>(a => AcceptSocket(a.Socket));
         CommonMessages();
         TrackConnections(afterChange: null);
         Receive<ListenerProtocol.StopAccepting>(_ =>
@@ -120,7 +170,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
 
     private void Refusing()
     {
-        Receive<Tcp.Connected>(_ => Refuse(Sender, maxConnections: false));
+        RefuseNewConnections();
         CommonMessages();
         TrackConnections(afterChange: null);
         Receive<ListenerProtocol.StopAccepting>(_ => Sender.Tell(ListenerProtocol.StoppedAccepting.Instance));
@@ -131,14 +181,14 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     {
         _drainWaiters.Add(requester);
         _drain.Start();
-        foreach (var child in Context.GetChildren()) child.Tell(ListenerProtocol.Drain.Instance);
+        foreach (var connection in _connections) connection.Tell(ListenerProtocol.Drain.Instance);
         Become(Draining);
         CheckDrained();
     }
 
     private void Draining()
     {
-        Receive<Tcp.Connected>(_ => Refuse(Sender, maxConnections: false));
+        RefuseNewConnections();
         CommonMessages();
         TrackConnections(afterChange: CheckDrained);
         Receive<ListenerProtocol.LingerGraceElapsed>(_ => Self.Tell(ListenerProtocol.Unbind.Instance));
@@ -152,15 +202,9 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
 
     private void Unbinding()
     {
-        Receive<Tcp.Connected>(_ => Refuse(Sender, maxConnections: false));
-        Receive<Tcp.Unbound>(_ =>
-        {
-            _portReleased = true;
-            _log.Info("Hub stopped listening on {0}", _endpoint);
-            foreach (var w in _unbindWaiters) w.Tell(ListenerProtocol.Unbound.Instance);
-            _unbindWaiters.Clear();
-            Become(Unbound);
-        });
+        RefuseNewConnections();
+        Receive<Tcp.Unbound>(_ => OnUnbound());
+        Receive<ListenerProtocol.AcceptLoopEnded>(_ => OnUnbound());
         CommonMessages();
         TrackConnections(afterChange: null);
         Receive<ListenerProtocol.StopAccepting>(_ => Sender.Tell(ListenerProtocol.StoppedAccepting.Instance));
@@ -170,10 +214,25 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     private void Unbound()
     {
         CommonMessages();
-        Receive<Tcp.Connected>(_ => Refuse(Sender, maxConnections: false));
+        RefuseNewConnections();
         TrackConnections(afterChange: null);
         Receive<ListenerProtocol.StopAccepting>(_ => Sender.Tell(ListenerProtocol.StoppedAccepting.Instance));
         Receive<ListenerProtocol.Drain>(_ => Sender.Tell(ListenerProtocol.Drained.Instance));
+    }
+
+    private void OnUnbound()
+    {
+        _portReleased = true;
+        _log.Info("Hub stopped listening on {0}", _endpoint);
+        foreach (var w in _unbindWaiters) w.Tell(ListenerProtocol.Unbound.Instance);
+        _unbindWaiters.Clear();
+        Become(Unbound);
+    }
+
+    private void RefuseNewConnections()
+    {
+        Receive<Tcp.Connected>(_ => Refuse(TransportHandle.OfAkkaIo(Sender), maxConnections: false));
+        Receive<ListenerProtocol.SocketAccepted>(a => Refuse(TransportHandle.OfSocket(a.Socket), maxConnections: false));
     }
 
     /// <summary>Keeps the open (actor alive) and streaming (response not yet out) counts, in every state.</summary>
@@ -182,6 +241,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
         Receive<Terminated>(t =>
         {
             _open--;
+            _connections.Remove(t.ActorRef);
             _streaming.Remove(t.ActorRef);
             afterChange?.Invoke();
         });
@@ -192,11 +252,20 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
         });
     }
 
-    private void Refuse(IActorRef connection, bool maxConnections)
+    private void Refuse(TransportHandle connection, bool maxConnections)
     {
         _refused++;
         HubMetrics.ConnectionRejected(maxConnections, _telemetry.ServerPort);
-        connection.Tell(Tcp.Abort.Instance);
+        if (connection.AkkaIo is { } akkaIo) akkaIo.Tell(Tcp.Abort.Instance);
+        else if (connection.Socket is { } socket) Reset(socket);
+    }
+
+    /// <summary>Closes with a reset (SO_LINGER 0), as Akka.IO's Abort does.</summary>
+    private static void Reset(Socket socket)
+    {
+        try { socket.LingerState = new LingerOption(true, 0); }
+        catch (SocketException) { }
+        socket.Dispose();
     }
 
     private void CommonMessages()
@@ -204,7 +273,15 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
         Receive<ListenerProtocol.GetStats>(_ => Sender.Tell(new ListenerProtocol.Stats(_open, _accepted, _refused)));
         Receive<ListenerProtocol.AbortAll>(_ =>
         {
-            foreach (var child in Context.GetChildren()) Context.Stop(child);
+            foreach (var connection in _connections) Context.Stop(connection);
+        });
+        Receive<ListenerProtocol.AcceptDeferred>(d =>
+            _log.Warning("Hub cannot accept on {0} for now ({1}); retrying", _endpoint, d.Error));
+        // The accept loop ended without an unbind: the listening socket failed (Akka.IO's listener stops then too).
+        Receive<ListenerProtocol.AcceptLoopEnded>(e =>
+        {
+            _log.Error(e.Failure, "Hub cannot accept on {0} any more; stopping the listener", _endpoint);
+            Context.Stop(Self);
         });
         Receive<ListenerProtocol.WhenUnbound>(_ =>
         {
@@ -221,8 +298,18 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
             if (!Sender.Equals(Self)) _unbindWaiters.Add(Sender);
             if (_unbindSent) return;
             _unbindSent = true;
-            _tcpListener.Tell(Tcp.Unbind.Instance);
+            // Unbinding for another reason (the last socket closed, service-stop) makes the grace moot.
+            Timers.Cancel("linger-grace");
             Become(Unbinding);
+            if (_listeningSocket is null)
+            {
+                _tcpListener.Tell(Tcp.Unbind.Instance);
+                return;
+            }
+            // What unbinding means with Akka.IO (it closes the connections it accepted), the sockets transport does
+            // itself; closing the listening socket ends the accept loop, which then reports AcceptLoopEnded.
+            foreach (var connection in _connections) Context.Stop(connection);
+            _listeningSocket.Dispose();
         });
     }
 
@@ -248,7 +335,21 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
     private bool _graceScheduled;
     private readonly HashSet<IActorRef> _streaming = new();
 
-    private void Accept(Tcp.Connected connected, IActorRef connection)
+    private void AcceptSocket(Socket socket)
+    {
+        EndPoint? remote;
+        try { remote = socket.RemoteEndPoint; }
+        catch (SocketException) { remote = null; }
+        if (remote is null)
+        {
+            // Reset before we got to it.
+            socket.Dispose();
+            return;
+        }
+        Accept(TransportHandle.OfSocket(socket), remote);
+    }
+
+    private void Accept(TransportHandle connection, EndPoint remote)
     {
         if (_settings.Server.MaxConnections is { } max && _open >= max)
         {
@@ -257,8 +358,9 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
             return;
         }
         var id = ConnectionIds.Next();
-        var child = Context.ActorOf(ConnectionActor.Props(connection, connected.RemoteAddress, _app, _settings, _graph, _drain, id, _telemetry), "c-" + id);
+        var child = Context.ActorOf(ConnectionActor.Props(connection, remote, _app, _settings, _graph, _drain, id, _telemetry), "c-" + id);
         Context.Watch(child);
+        _connections.Add(child);
         _streaming.Add(child);
         _open++;
         _accepted++;

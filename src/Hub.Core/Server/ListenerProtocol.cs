@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Akka.Actor;
 
 namespace Hub.Server;
@@ -74,4 +75,13 @@ internal static class ListenerProtocol
     {
         public static readonly Unbound Instance = new();
     }
+
+    /// <summary>Accept loop → listener (hub.transport = sockets): a connection was accepted.</summary>
+    public sealed record SocketAccepted(Socket Socket) : INoSerializationVerificationNeeded;
+
+    /// <summary>Accept loop → listener: no more accepts; the listening socket was closed (Failure null) or failed.</summary>
+    public sealed record AcceptLoopEnded(Exception? Failure) : INoSerializationVerificationNeeded;
+
+    /// <summary>Accept loop → listener: accepting failed for want of descriptors or kernel memory; it retries shortly.</summary>
+    public sealed record AcceptDeferred(SocketError Error) : INoSerializationVerificationNeeded;
 }

@@ -69,8 +69,8 @@ public sealed partial class ConfigurationDocTests
         throw new DirectoryNotFoundException("no Hub.sln above " + AppContext.BaseDirectory);
     }
 
-    // A key is "hub." plus at least two dotted segments, which leaves out file names such as hocon/hub.conf; the one
-    // top-level leaf, hub.debug, is named explicitly.
-    [GeneratedRegex(@"\bhub(\.[a-z0-9-]+){2,}|\bhub\.debug\b")]
+    // A key is "hub." plus at least two dotted segments, which leaves out file names such as hocon/hub.conf; the
+    // two top-level leaves, hub.debug and hub.transport, are named explicitly.
+    [GeneratedRegex(@"\bhub(\.[a-z0-9-]+){2,}|\bhub\.debug\b|\bhub\.transport\b")]
     private static partial Regex KeyPattern();
 }

@@ -25,6 +25,8 @@ public sealed class HubSettingsTests
         ["hub.server.linger-timeout"] = (Kind.Duration, s => s.Server.LingerTimeout),
         ["hub.server.socket-send-buffer"] = (Kind.ByteSizeOrAuto, s => (long?)s.Server.SocketSendBuffer),
         ["hub.server.socket-receive-buffer"] = (Kind.ByteSizeOrAuto, s => (long?)s.Server.SocketReceiveBuffer),
+        ["hub.server.tcp-nodelay"] = (Kind.Switch, s => s.Server.TcpNoDelay),
+        ["hub.transport"] = (Kind.Transport, s => s.Transport),
         ["hub.http.max-request-line-size"] = (Kind.ByteSize, s => (long)s.Http.MaxRequestLineSize),
         ["hub.http.max-request-headers-total-size"] = (Kind.ByteSize, s => (long)s.Http.MaxRequestHeadersTotalSize),
         ["hub.http.max-request-header-count"] = (Kind.Integer, s => (long)s.Http.MaxRequestHeaderCount),
@@ -86,7 +88,7 @@ public sealed class HubSettingsTests
         ["hub.rooms.history.max-age"] = (Kind.Duration, s => s.Rooms.History.MaxAge),
     };
 
-    private enum Kind { Text, Integer, IntegerOrUnlimited, ByteSize, ByteSizeOrAuto, Duration, Switch, TextList, CompressionLevel }
+    private enum Kind { Text, Integer, IntegerOrUnlimited, ByteSize, ByteSizeOrAuto, Duration, Switch, TextList, CompressionLevel, Transport }
 
     [Fact]
     public void Loads_every_key_of_reference_conf_with_the_value_the_file_gives()
@@ -190,6 +192,8 @@ public sealed class HubSettingsTests
     [InlineData("hub.tls.handshake-timeout = infinite", "hub.tls.handshake-timeout")]
     [InlineData("hub.tls.hosts = [\"a.example\"]", "hub.tls.hosts[0]")]
     [InlineData("hub.tls.hosts = [{ certificate = \"a.pem\" }]", "hub.tls.hosts[0].host")]
+    [InlineData("hub.transport = netty", "hub.transport")]
+    [InlineData("hub.server.tcp-nodelay = 2", "hub.server.tcp-nodelay")]
     public void Rejects_an_invalid_value_naming_the_full_key(string hocon, string key)
     {
         var error = Assert.Throws<ConfigurationException>(() => Load(hocon));
@@ -288,6 +292,13 @@ public sealed class HubSettingsTests
                     "optimal" => CompressionLevel.Optimal,
                     "fastest" => CompressionLevel.Fastest,
                     "smallest-size" => CompressionLevel.SmallestSize,
+                    _ => throw new InvalidDataException(text),
+                };
+            case Kind.Transport:
+                return text switch
+                {
+                    "akka-io" => HubTransport.AkkaIo,
+                    "sockets" => HubTransport.Sockets,
                     _ => throw new InvalidDataException(text),
                 };
             case Kind.ByteSizeOrAuto when text == "auto":

@@ -46,10 +46,11 @@ public sealed class ConnectionActorSpec(ITestOutputHelper output) : Akka.TestKit
 
     private (TestProbe Tcp, IActorRef Connection) Start(Action<RouteBuilder> routes, HubSettings? settings = null)
     {
-        settings ??= HubSettings.Default;
+        // The probe plays Akka.IO's connection actor, so the graph gets the Akka.IO transport stage.
+        settings = (settings ?? HubSettings.Default) with { Transport = HubTransport.AkkaIo };
         var tcp = CreateTestProbe();
         var app = new Application(routes);
-        var actor = Sys.ActorOf(ConnectionActor.Props(tcp.Ref, Remote, app, settings, new ConnectionGraph(settings, Sys.Materializer(), Hub.Diagnostics.ListenerTelemetry.Unbound), new DrainSignal(), "spec"));
+        var actor = Sys.ActorOf(ConnectionActor.Props(TransportHandle.OfAkkaIo(tcp.Ref), Remote, app, settings, new ConnectionGraph(settings, Sys.Materializer(), Hub.Diagnostics.ListenerTelemetry.Unbound), new DrainSignal(), "spec"));
         return (tcp, actor);
     }
 

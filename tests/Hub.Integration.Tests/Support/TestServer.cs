@@ -34,6 +34,7 @@ public sealed class TestServer : IAsyncDisposable
     public static async Task<TestServer> StartAsync(Action<RouteBuilder> routes, string hocon = "", IServiceProvider? services = null)
     {
         var config = ConfigurationFactory.ParseString(hocon)
+            .WithFallback(ConfigurationFactory.ParseString($"hub.transport = {TestTransport.Name}"))
             .WithFallback(ConfigurationFactory.ParseString("""
                 hub.server { hostname = "127.0.0.1", port = 0, linger-timeout = 10s }
                 akka { loglevel = WARNING, stdout-loglevel = WARNING, log-dead-letters = off, log-dead-letters-during-shutdown = off }

@@ -154,6 +154,8 @@ public sealed class HandlerApiTests
         var (type, _) = await Receive(a);
         Assert.Equal(WebSocketMessageType.Close, type);
         Assert.Equal(WebSocketCloseStatus.InternalServerError, a.CloseStatus);
+        // a's leave first: otherwise "2 members" could still be a and b, and b's message could precede c's join.
+        await WaitForRoom(server, "r", 1);
 
         using var c = await Connect(server, "r", "c");
         await WaitForRoom(server, "r", 2);
