@@ -26,6 +26,10 @@ public abstract partial class RequestHandler
     /// <summary>The status that is (or will be) sent.</summary>
     public int Status => _status;
 
+    /// <summary>The reason phrase the status line will carry: the one given to <see cref="SetStatus"/>, or the standard
+    /// one (RFC 9110 §15) for <see cref="Status"/> (Tornado's <c>_reason</c>, e.g. for <see cref="WriteError"/>).</summary>
+    public string Reason => _reason ?? Http.Codec.ReasonPhrases.For(_status);
+
     /// <summary>True once <see cref="Finish()"/> has run.</summary>
     public bool IsFinished => _finished;
 

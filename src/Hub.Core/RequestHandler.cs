@@ -103,7 +103,7 @@ public abstract partial class RequestHandler
     /// </summary>
     public virtual void WriteError(int status, Exception? exception = null)
     {
-        var reason = Http.Codec.ReasonPhrases.For(status);
+        var reason = status == Status ? Reason : Http.Codec.ReasonPhrases.For(status);
         SetHeader("Content-Type", "text/html; charset=UTF-8");
         var shown = exception is null or HttpError ? null
             : Settings.Debug ? exception.ToString()

@@ -11,7 +11,7 @@ namespace Hub.PublicApi.Tests;
 /// </summary>
 public sealed class PublicApiTests
 {
-    public static TheoryData<string> Packages => new() { "Hub.Core", "Hub.Hosting", "Hub.Cluster" };
+    public static TheoryData<string> Packages => new() { "Hub.Core", "Hub.Hosting", "Hub.Cluster", "Hub.Testing" };
 
     [Theory]
     [MemberData(nameof(Packages))]

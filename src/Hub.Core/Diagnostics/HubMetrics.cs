@@ -252,19 +252,19 @@ public static class HubMetrics
     // ---- rooms and cluster: called by the rooms and cluster code ----
 
     /// <summary>Rooms appeared (+) or went away (−) on this node.</summary>
-    public static void RoomsChanged(int delta)
+    internal static void RoomsChanged(int delta)
     {
         if (delta != 0 && Rooms.Enabled) Rooms.Add(delta);
     }
 
     /// <summary>Local subscriptions added (+) or removed (−).</summary>
-    public static void SubscribersChanged(int delta)
+    internal static void SubscribersChanged(int delta)
     {
         if (delta != 0 && Subscribers.Enabled) Subscribers.Add(delta);
     }
 
     /// <summary>One broadcast reached <paramref name="subscribers"/> local subscribers.</summary>
-    public static void BroadcastFanOut(int subscribers)
+    internal static void BroadcastFanOut(int subscribers)
     {
         if (FanOut.Enabled) FanOut.Record(subscribers);
     }
@@ -273,7 +273,7 @@ public static class HubMetrics
     /// Where <c>hub.cluster.members</c> reads its value when a collector observes it (e.g. the cluster's up-member
     /// count). Null removes the provider; without one the gauge reports nothing. Last registration wins.
     /// </summary>
-    public static void SetClusterMembersProvider(Func<int>? provider) => Volatile.Write(ref _clusterMembers, provider);
+    internal static void SetClusterMembersProvider(Func<int>? provider) => Volatile.Write(ref _clusterMembers, provider);
 
     private static IEnumerable<Measurement<int>> ObserveClusterMembers()
     {

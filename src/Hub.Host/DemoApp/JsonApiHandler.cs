@@ -15,7 +15,7 @@ public abstract class JsonApiHandler : RequestHandler
     private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
 
     public override void WriteError(int status, Exception? exception = null) =>
-        WriteJson(new ErrorBody(Http.Codec.ReasonPhrases.For(status)));
+        WriteJson(new ErrorBody(Reason));
 
     /// <summary>Answers <paramref name="status"/> with <c>{"error": message}</c>.</summary>
     protected void Reject(int status, string message)

@@ -1,7 +1,7 @@
 namespace Hub.Http.Codec;
 
 /// <summary>Reason phrases of RFC 9110 §15, for the status line and default error bodies.</summary>
-public static class ReasonPhrases
+internal static class ReasonPhrases
 {
     public static string For(int status) => status switch
     {
