@@ -81,7 +81,7 @@ public sealed class HubBinding
     /// <summary>Open connections right now.</summary>
     public async Task<int> GetOpenConnectionsAsync()
     {
-        var stats = await Listener.Ask<ListenerProtocol.Stats>(ListenerProtocol.GetStats.Instance, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        var stats = await Listener.Ask<ListenerProtocol.Stats>(ListenerProtocol.GetStats.Instance, Settings.Server.ControlTimeout).ConfigureAwait(false);
         return stats.OpenConnections;
     }
 
@@ -90,7 +90,7 @@ public sealed class HubBinding
     /// port stays bound until <see cref="DrainAsync"/> or <see cref="UnbindAsync"/>.
     /// </summary>
     public Task StopAcceptingAsync() =>
-        Listener.Ask<ListenerProtocol.StoppedAccepting>(ListenerProtocol.StopAccepting.Instance, TimeSpan.FromSeconds(10));
+        Listener.Ask<ListenerProtocol.StoppedAccepting>(ListenerProtocol.StopAccepting.Instance, Settings.Server.ControlTimeout);
 
     /// <summary>
     /// Releases the port at once. Akka.IO ties accepted connections to their listening socket, so this also closes
@@ -99,7 +99,7 @@ public sealed class HubBinding
     public async Task UnbindAsync()
     {
         if (Interlocked.Exchange(ref _unbound, 1) == 1) return;
-        await Listener.Ask<ListenerProtocol.Unbound>(ListenerProtocol.Unbind.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        await Listener.Ask<ListenerProtocol.Unbound>(ListenerProtocol.Unbind.Instance, Settings.Server.ControlTimeout).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -123,7 +123,7 @@ public sealed class HubBinding
         // The listener unbinds itself once lingering sockets have closed (or after a short grace).
         try
         {
-            await Listener.Ask<ListenerProtocol.Unbound>(ListenerProtocol.WhenUnbound.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            await Listener.Ask<ListenerProtocol.Unbound>(ListenerProtocol.WhenUnbound.Instance, Settings.Server.ControlTimeout).ConfigureAwait(false);
         }
         catch (AskTimeoutException)
         {

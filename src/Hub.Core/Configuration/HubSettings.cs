@@ -94,6 +94,12 @@ public sealed record ServerSettings(
     /// <summary>TCP_NODELAY on accepted sockets (Nagle's algorithm off).</summary>
     public bool TcpNoDelay { get; init; }
 
+    /// <summary>hub.server.unbind-grace: during a drain, how long after the last connection closed the port is released.</summary>
+    public TimeSpan UnbindGrace { get; init; }
+
+    /// <summary>hub.server.control-timeout: how long HubServer waits for its listener to answer.</summary>
+    public TimeSpan ControlTimeout { get; init; }
+
     internal static ServerSettings FromConfig(Config c, string path)
     {
         var s = new ServerSettings(
@@ -108,6 +114,8 @@ public sealed record ServerSettings(
             SocketSendBuffer = ConfigReader.BytesOrAuto(c, path, "socket-send-buffer"),
             SocketReceiveBuffer = ConfigReader.BytesOrAuto(c, path, "socket-receive-buffer"),
             TcpNoDelay = ConfigReader.Bool(c, path, "tcp-nodelay"),
+            UnbindGrace = ConfigReader.Duration(c, path, "unbind-grace", allowInfinite: false),
+            ControlTimeout = ConfigReader.Duration(c, path, "control-timeout", allowInfinite: false),
         };
         return s;
     }

@@ -16,6 +16,12 @@ public enum RoomBackendKind
 public sealed record RoomSettings(RoomBackendKind Backend, int MaxBroadcastSize, RoomHistorySettings History, int Shards,
     TimeSpan AskTimeout, string DistributedProvider, TimeSpan PublishTimeout)
 {
+    /// <summary>hub.rooms.join-retry: a join its owner has not answered within this is sent again.</summary>
+    public TimeSpan JoinRetry { get; init; }
+
+    /// <summary>hub.rooms.hand-off-snapshot-ttl: how long a room's hand-off snapshot waits for the next owner.</summary>
+    public TimeSpan HandOffSnapshotTtl { get; init; }
+
     internal static RoomSettings FromConfig(Config c, string path)
     {
         var backend = ConfigReader.String(c, path, "backend").Trim().ToLowerInvariant() switch
@@ -30,7 +36,11 @@ public sealed record RoomSettings(RoomBackendKind Backend, int MaxBroadcastSize,
             ConfigReader.Int(c, path, "shards", 1, 100_000),
             ConfigReader.Duration(c, path, "ask-timeout", allowInfinite: false),
             ConfigReader.String(c, path, "distributed-provider"),
-            ConfigReader.Duration(c, path, "publish-timeout", allowInfinite: false));
+            ConfigReader.Duration(c, path, "publish-timeout", allowInfinite: false))
+        {
+            JoinRetry = ConfigReader.Duration(c, path, "join-retry", allowInfinite: false),
+            HandOffSnapshotTtl = ConfigReader.Duration(c, path, "hand-off-snapshot-ttl", allowInfinite: false),
+        };
     }
 }
 

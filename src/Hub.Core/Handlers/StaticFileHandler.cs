@@ -24,8 +24,9 @@ namespace Hub;
 /// </summary>
 public class StaticFileHandler : RequestHandler
 {
-    // Files (or ranges) smaller than this are sent whole with Content-Length; larger ones stream in chunks this big.
-    private const int ChunkSize = 64 * 1024;
+    // Files (or ranges) smaller than this are sent whole with Content-Length; larger ones stream in chunks this big
+    // (hub.static.chunk-size).
+    private int ChunkSize => Settings.Static.ChunkSize;
 
     /// <summary>How long a versioned URL (<c>?v=…</c>, from <see cref="RequestHandler.StaticUrl"/>) may be cached: one
     /// year, the most RFC 9111 §5.3 advises (Tornado sends ten).</summary>

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Hub.Configuration;
 using Akka.Event;
 using Hub.Diagnostics;
 using Hub.Server;
@@ -19,11 +20,13 @@ internal sealed class RoomNodeActor : ReceiveActor, IWithTimers
 {
     public const string Name = "hub-room-node";
 
-    private static readonly TimeSpan SnapshotTtl = TimeSpan.FromSeconds(60);
+    // How long a hand-off snapshot waits for the room's next owner (hub.rooms.hand-off-snapshot-ttl).
+    private readonly TimeSpan _snapshotTtl;
 
     /// <summary>A join the owner has not answered within this is sent again: in a cluster it can be lost when it
-    /// races the departure of the owner's node (the shard region still routes to the dead node for a moment).</summary>
-    private static readonly TimeSpan JoinRetry = TimeSpan.FromSeconds(1);
+    /// races the departure of the owner's node (the shard region still routes to the dead node for a moment).
+    /// hub.rooms.join-retry.</summary>
+    private readonly TimeSpan _joinRetry;
 
     private readonly IActorRef _owners;
     private readonly Dictionary<string, Dictionary<string, Member>> _rooms = new(StringComparer.Ordinal);
@@ -38,9 +41,14 @@ internal sealed class RoomNodeActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public RoomNodeActor(IActorRef owners)
+    /// <param name="owners">Where joins, leaves and publishes go: the local shard or the cluster's shard region.</param>
+    /// <param name="settings">hub.rooms; null: the reference defaults.</param>
+    public RoomNodeActor(IActorRef owners, RoomSettings? settings = null)
     {
         _owners = owners;
+        settings ??= HubSettings.Default.Rooms;
+        _snapshotTtl = settings.HandOffSnapshotTtl;
+        _joinRetry = settings.JoinRetry;
         Receive<Join>(OnJoin);
         Receive<Leave>(l =>
         {
@@ -59,11 +67,11 @@ internal sealed class RoomNodeActor : ReceiveActor, IWithTimers
             // Parts of a newer hand-off replace whatever was collected for the room before.
             if (!_snapshotParts.TryGetValue(part.Room, out var collecting) || collecting.Parts[0].Epoch != part.Epoch
                 || collecting.Parts[0].Head != part.Head || collecting.Parts[0].Parts != part.Parts)
-                _snapshotParts[part.Room] = collecting = ([], now + SnapshotTtl);
+                _snapshotParts[part.Room] = collecting = ([], now + _snapshotTtl);
             if (collecting.Parts.All(p => p.Part != part.Part)) collecting.Parts.Add(part);
             if (collecting.Parts.Count < part.Parts) return;
             _snapshotParts.Remove(part.Room);
-            _snapshots[part.Room] = (RoomSnapshot.Join(collecting.Parts), now + SnapshotTtl);
+            _snapshots[part.Room] = (RoomSnapshot.Join(collecting.Parts), now + _snapshotTtl);
         });
         Receive<TakeSnapshot>(t =>
         {
@@ -72,7 +80,7 @@ internal sealed class RoomNodeActor : ReceiveActor, IWithTimers
         });
         Receive<RetryJoins>(_ =>
         {
-            var due = Environment.TickCount64 - (long)JoinRetry.TotalMilliseconds;
+            var due = Environment.TickCount64 - (long)_joinRetry.TotalMilliseconds;
             foreach (var m in _pending)
                 if (m.JoinSentAt <= due) SendJoin(m);
             if (_pending.Count == 0) Timers.Cancel(RetryJoins.Instance);
@@ -264,7 +272,7 @@ internal sealed class RoomNodeActor : ReceiveActor, IWithTimers
     {
         m.JoinSentAt = Environment.TickCount64;
         _owners.Tell(new JoinRoom(m.Room, m.Id, m.User, Self, m.Position));
-        if (_pending.Add(m) && _pending.Count == 1) Timers.StartPeriodicTimer(RetryJoins.Instance, RetryJoins.Instance, JoinRetry);
+        if (_pending.Add(m) && _pending.Count == 1) Timers.StartPeriodicTimer(RetryJoins.Instance, RetryJoins.Instance, _joinRetry);
     }
 
     private void Remove(Member m, bool tellOwner)

@@ -326,12 +326,10 @@ internal sealed class ListenerActor : ReceiveActor, IWithTimers
         else if (!_graceScheduled)
         {
             _graceScheduled = true;
-            Timers.StartSingleTimer("linger-grace", ListenerProtocol.LingerGraceElapsed.Instance, LingerGrace);
+            Timers.StartSingleTimer("linger-grace", ListenerProtocol.LingerGraceElapsed.Instance, _settings.Server.UnbindGrace);
         }
     }
 
-    // Long enough for a client that got its last response to close its side; short against drain budgets.
-    private static readonly TimeSpan LingerGrace = TimeSpan.FromSeconds(2);
     private bool _graceScheduled;
     private readonly HashSet<IActorRef> _streaming = new();
 

@@ -32,8 +32,9 @@ public sealed class PackageTests
         Assert.Contains("websocket", metadata.Value("tags"));
         // SourceLink-free: no repository element pointing at a commit.
         Assert.Null(metadata.Child("repository"));
-        // What a single node needs and nothing more: the cluster backend is the Hub.Cluster package.
-        Assert.Equal(["Akka", "Akka.Streams"], metadata.DependencyIds().Order(StringComparer.Ordinal));
+        // What a single node needs and nothing more (Fluid.Core renders templates); the cluster backend is the
+        // Hub.Cluster package.
+        Assert.Equal(["Akka", "Akka.Streams", "Fluid.Core"], metadata.DependencyIds().Order(StringComparer.Ordinal));
     }
 
     [Fact]

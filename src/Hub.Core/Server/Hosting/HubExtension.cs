@@ -20,7 +20,7 @@ public sealed class HubExtension : IExtension
         var owners = rooms.Backend == RoomBackendKind.Distributed
             ? RoomOwnersProviderLoader.Load(rooms.DistributedProvider).StartOwners(system, rooms)
             : system.SystemActorOf(Props.Create(() => new LocalRoomShard(rooms)), "hub-room-owners");
-        var node = system.SystemActorOf(Props.Create(() => new RoomNodeActor(owners)), RoomNodeActor.Name);
+        var node = system.SystemActorOf(Props.Create(() => new RoomNodeActor(owners, rooms)), RoomNodeActor.Name);
         var maxBroadcast = rooms.Backend == RoomBackendKind.Distributed ? rooms.MaxBroadcastSize : int.MaxValue;
         RoomsImpl = new Rooms(system, new RoomBackend(node, owners, maxBroadcast, rooms.AskTimeout, rooms.PublishTimeout));
     }
