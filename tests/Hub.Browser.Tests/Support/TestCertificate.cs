@@ -1,19 +1,22 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
+using Hub.Integration.Tests.Tls;
 
 namespace Hub.Browser.Tests.Support;
 
-/// <summary>A self-signed certificate made at test time, as PEM files in a temporary folder, with its SPKI pin.</summary>
+/// <summary>
+/// The browser tests' HTTPS certificate: one made at test time by the integration tests' <see cref="TestCertificates"/>
+/// (linked into this project), with the SPKI pin Chromium is told to trust.
+/// </summary>
 public sealed class TestCertificate : IDisposable
 {
-    private readonly string _folder;
+    private readonly TestCertificates _files = new();
 
-    private TestCertificate(string folder, string certFile, string keyFile, string spkiPin)
+    private TestCertificate(string host)
     {
-        _folder = folder;
+        var (certificate, certFile, keyFile) = _files.Create("browser", host);
         CertFile = certFile;
         KeyFile = keyFile;
-        SpkiPin = spkiPin;
+        SpkiPin = Convert.ToBase64String(SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()));
     }
 
     public string CertFile { get; }
@@ -23,29 +26,7 @@ public sealed class TestCertificate : IDisposable
     /// <summary>base64(SHA-256(SubjectPublicKeyInfo)): what Chromium's --ignore-certificate-errors-spki-list takes.</summary>
     public string SpkiPin { get; }
 
-    public static TestCertificate Create(string host)
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "hub-browser-tls-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(folder);
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={host}", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName(host);
-        san.AddIpAddress(System.Net.IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-        var certFile = Path.Combine(folder, "cert.pem");
-        var keyFile = Path.Combine(folder, "key.pem");
-        File.WriteAllText(certFile, certificate.ExportCertificatePem());
-        File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
-        var pin = Convert.ToBase64String(SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()));
-        return new TestCertificate(folder, certFile, keyFile, pin);
-    }
+    public static TestCertificate Create(string host) => new(host);
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_folder, recursive: true); }
-        catch (IOException) { }
-    }
+    public void Dispose() => _files.Dispose();
 }
