@@ -8,11 +8,18 @@ namespace Hub.Tls;
 /// follows the transport's back-pressure), writes hand each TLS record to the stage as it is produced. It holds no
 /// buffer of its own: a received chunk is kept only until SslStream has read it.
 /// <para>Reads and writes come from SslStream on thread-pool threads, deliveries from the stage: state is under a
-/// lock, and the stage is only ever reached through its async callbacks.</para>
+/// lock, and the stage is only ever reached through its async callbacks — except while the stage itself is inside an
+/// SslStream call (<see cref="StageCalling"/>): records written then are kept for the stage to take when the call
+/// returns (<see cref="TakeRecords"/>), which costs no message. A read the stage's delivery completes continues on
+/// the stage's thread (decryption included) instead of hopping to the thread pool.</para>
 /// </summary>
-internal sealed class TlsPipe(Action<ByteString> onRecord, Action onWantBytes) : Stream
+/// <param name="onRecords">Tells the stage, from another thread, that records wait in <see cref="TakeRecords"/>.</param>
+/// <param name="onWantBytes">Tells the stage that SslStream waits for bytes from the transport.</param>
+internal sealed class TlsPipe(Action onRecords, Action onWantBytes) : Stream
 {
     private readonly object _gate = new();
+    private List<ByteString>? _records;
+    private bool _recordsSignalled;
     private ByteString _received = ByteString.Empty;
     private Memory<byte> _pendingBuffer;
     private TaskCompletionSource<int>? _pendingRead;
@@ -61,6 +68,30 @@ internal sealed class TlsPipe(Action<ByteString> onRecord, Action onWantBytes) :
         else read.TrySetException(failure);
     }
 
+    /// <summary>
+    /// Set by the stage around its own synchronous SslStream calls (on its thread): records written meanwhile wait for
+    /// <see cref="TakeRecords"/> instead of a wake-up message.
+    /// </summary>
+    public bool StageCalling
+    {
+        get { lock (_gate) return _stageCalling; }
+        set { lock (_gate) _stageCalling = value; }
+    }
+
+    private bool _stageCalling;
+
+    /// <summary>The records written since the last call, in order (null: none).</summary>
+    public List<ByteString>? TakeRecords()
+    {
+        lock (_gate)
+        {
+            var records = _records;
+            _records = null;
+            _recordsSignalled = false;
+            return records;
+        }
+    }
+
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -70,7 +101,8 @@ internal sealed class TlsPipe(Action<ByteString> onRecord, Action onWantBytes) :
             if (!_received.IsEmpty) return ValueTask.FromResult(Take(buffer.Span));
             if (_ended) return ValueTask.FromResult(0);
             if (_pendingRead is not null) return ValueTask.FromException<int>(new InvalidOperationException("one read at a time"));
-            _pendingRead = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            // Completed by Deliver, on the stage's thread: SslStream continues there (no thread-pool hop).
+            _pendingRead = new TaskCompletionSource<int>();
             _pendingBuffer = buffer;
             var task = _pendingRead.Task;
             if (cancellationToken.CanBeCanceled)
@@ -105,7 +137,17 @@ internal sealed class TlsPipe(Action<ByteString> onRecord, Action onWantBytes) :
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         // SslStream reuses its buffer after the write completes: the record is copied once, here.
-        if (!buffer.IsEmpty) onRecord(ByteString.FromBytes(buffer.ToArray()));
+        if (buffer.IsEmpty) return ValueTask.CompletedTask;
+        var record = ByteString.FromBytes(buffer.ToArray());
+        bool signal;
+        lock (_gate)
+        {
+            (_records ??= new List<ByteString>(2)).Add(record);
+            // The stage takes them itself when the write returns; otherwise one wake-up per batch.
+            signal = !StageCalling && !_recordsSignalled;
+            if (signal) _recordsSignalled = true;
+        }
+        if (signal) onRecords();
         return ValueTask.CompletedTask;
     }
 

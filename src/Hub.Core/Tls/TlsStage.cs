@@ -72,9 +72,9 @@ internal sealed class TlsStage : GraphStage<BidiShape<ByteString, ByteString, By
 
         public override void PreStart()
         {
-            var onRecord = GetAsyncCallback<ByteString>(OnRecord);
+            var onRecords = GetAsyncCallback(TakeRecords);
             var onWantBytes = GetAsyncCallback(OnWantBytes);
-            _pipe = new TlsPipe(onRecord, onWantBytes);
+            _pipe = new TlsPipe(onRecords, onWantBytes);
             _ssl = new SslStream(_pipe, leaveInnerStreamOpen: true);
             var onHandshake = GetAsyncCallback<Task>(OnHandshake);
             ScheduleOnce(HandshakeTimer, _stage._context.HandshakeTimeout);
@@ -91,7 +91,15 @@ internal sealed class TlsStage : GraphStage<BidiShape<ByteString, ByteString, By
             if (!IsClosed(_stage.CipherIn) && !HasBeenPulled(_stage.CipherIn)) Pull(_stage.CipherIn);
         }
 
-        private void OnCipherIn() => _pipe.Deliver(Grab(_stage.CipherIn));
+        private void OnCipherIn()
+        {
+            // A read waiting for these bytes continues here, on this thread (SslStream decrypts inline); records it
+            // writes meanwhile (TLS 1.3 post-handshake messages) are taken right after.
+            _pipe.StageCalling = true;
+            try { _pipe.Deliver(Grab(_stage.CipherIn)); }
+            finally { _pipe.StageCalling = false; }
+            TakeRecords();
+        }
 
         // ---- handshake ----
 
@@ -186,7 +194,15 @@ internal sealed class TlsStage : GraphStage<BidiShape<ByteString, ByteString, By
         {
             var bytes = Grab(_stage.PlainIn);
             _writing = true;
-            WriteAsync(_ssl, bytes).ContinueWith(GetAsyncCallback<Task>(OnWritten), TaskContinuationOptions.ExecuteSynchronously);
+            Task write;
+            // SslStream encrypts on this thread and the pipe takes the records at once: the write is usually done
+            // when WriteAsync returns, and its records are pushed without a message.
+            _pipe.StageCalling = true;
+            try { write = WriteAsync(_ssl, bytes); }
+            finally { _pipe.StageCalling = false; }
+            TakeRecords();
+            if (write.IsCompleted) OnWritten(write);
+            else write.ContinueWith(GetAsyncCallback<Task>(OnWritten), TaskContinuationOptions.ExecuteSynchronously);
         }
 
         /// <summary>SslStream encrypts from a contiguous buffer: the bytes are copied into a rented one for the write.</summary>
@@ -217,11 +233,15 @@ internal sealed class TlsStage : GraphStage<BidiShape<ByteString, ByteString, By
             PullPlainWhenDrained();
         }
 
-        private void OnRecord(ByteString record)
+        /// <summary>Queues (or pushes) the records SslStream wrote since the last call, in order.</summary>
+        private void TakeRecords()
         {
-            if (IsClosed(_stage.CipherOut)) return;
-            if (_records.Count == 0 && IsAvailable(_stage.CipherOut)) Push(_stage.CipherOut, record);
-            else _records.Enqueue(record);
+            if (_pipe.TakeRecords() is not { } records || IsClosed(_stage.CipherOut)) return;
+            foreach (var record in records)
+            {
+                if (_records.Count == 0 && IsAvailable(_stage.CipherOut)) Push(_stage.CipherOut, record);
+                else _records.Enqueue(record);
+            }
         }
 
         private void OnCipherWanted()
@@ -241,7 +261,13 @@ internal sealed class TlsStage : GraphStage<BidiShape<ByteString, ByteString, By
                 if (_shutdownStarted || _finishCipherOut) return;
                 // Everything is written: say goodbye with close_notify, then end the transport's output.
                 _shutdownStarted = true;
-                _ssl.ShutdownAsync().ContinueWith(GetAsyncCallback<Task>(_ => FinishCipherOut()), TaskContinuationOptions.ExecuteSynchronously);
+                Task shutdown;
+                _pipe.StageCalling = true;
+                try { shutdown = _ssl.ShutdownAsync(); }
+                finally { _pipe.StageCalling = false; }
+                TakeRecords();
+                if (shutdown.IsCompleted) FinishCipherOut();
+                else shutdown.ContinueWith(GetAsyncCallback<Task>(_ => FinishCipherOut()), TaskContinuationOptions.ExecuteSynchronously);
                 return;
             }
             if (!HasBeenPulled(_stage.PlainIn)) Pull(_stage.PlainIn);
