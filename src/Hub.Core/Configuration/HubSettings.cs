@@ -40,8 +40,10 @@ public sealed record HubSettings(
     public static HubSettings Default => DefaultSettings.Value;
 
     /// <summary>Loads a HOCON file with Hub's reference configuration as its fallback.</summary>
-    public static Config LoadConfig(string path) =>
-        ConfigurationFactory.ParseString(File.ReadAllText(path)).WithFallback(DefaultConfig());
+    public static Config LoadConfig(string path) => ParseConfig(File.ReadAllText(path));
+
+    /// <summary>HOCON text with Hub's reference configuration as its fallback (what <see cref="LoadConfig"/> reads).</summary>
+    internal static Config ParseConfig(string hocon) => ConfigurationFactory.ParseString(hocon).WithFallback(DefaultConfig());
 
     private static readonly Lazy<Config> ReferenceConfig = new(() =>
     {
