@@ -51,14 +51,26 @@ if [[ $NO_BUILD != 1 ]]; then
     if [[ $TARGET == hocon ]]; then "$TOOLS/sharpfuzz" "$BIN/Akka.dll" Akka.Configuration >&2; fi
 fi
 
-rm -rf "$FINDINGS"
-mkdir -p "$FINDINGS"
 log "afl-fuzz $TARGET for ${SECONDS_TO_RUN}s (corpus fuzz/corpus/$TARGET, timeout ${AFL_TIMEOUT_MS} ms)"
 # dotnet itself is not instrumented (SharpFuzz reports coverage from the managed code), hence SKIP_BIN_CHECK; the
-# machine is shared, so no core pinning and the lowest priority.
-AFL_SKIP_BIN_CHECK=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 \
-    nice -n 19 afl-fuzz -i "$FUZZ_DIR/corpus/$TARGET" -o "$FINDINGS" -t "$AFL_TIMEOUT_MS" -m none -V "$SECONDS_TO_RUN" \
-    -- dotnet "$BIN/Hub.Fuzz.dll" "$TARGET" > "$OUT/afl.log" 2>&1 || { tail -30 "$OUT/afl.log" >&2; log "afl-fuzz failed"; exit 1; }
+# machine is shared, so no core pinning, the lowest priority, and a minute for the runtime to start. On a busy
+# machine the dry run now and then sees no coverage or no fork server: such a start is retried, up to 3 times.
+for attempt in 1 2 3; do
+    rm -rf "$FINDINGS"
+    mkdir -p "$FINDINGS"
+    if AFL_SKIP_BIN_CHECK=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 \
+        AFL_FORKSRV_INIT_TMOUT=60000 \
+        nice -n 19 afl-fuzz -i "$FUZZ_DIR/corpus/$TARGET" -o "$FINDINGS" -t "$AFL_TIMEOUT_MS" -m none -V "$SECONDS_TO_RUN" \
+        -- dotnet "$BIN/Hub.Fuzz.dll" "$TARGET" > "$OUT/afl.log" 2>&1; then
+        break
+    fi
+    if [[ -f $FINDINGS/default/fuzzer_stats ]] || ! grep -q -e 'No instrumentation detected' -e 'Unable to communicate with fork server' "$OUT/afl.log" || ((attempt == 3)); then
+        tail -30 "$OUT/afl.log" >&2
+        log "afl-fuzz failed"
+        exit 1
+    fi
+    log "afl-fuzz could not start ($(grep -o -e 'No instrumentation detected' -e 'Unable to communicate with fork server' "$OUT/afl.log" | head -1)); retrying"
+done
 
 count() { find "$FINDINGS/default/$1" -type f ! -name README.txt 2>/dev/null | wc -l; }
 stat_of() { awk -F' *: *' -v k="$1" '$1 == k { print $2 }' "$FINDINGS/default/fuzzer_stats"; }
