@@ -42,8 +42,15 @@ public sealed record HubSettings(
     /// <summary>Loads a HOCON file with Hub's reference configuration as its fallback.</summary>
     public static Config LoadConfig(string path) => ParseConfig(File.ReadAllText(path));
 
-    /// <summary>HOCON text with Hub's reference configuration as its fallback (what <see cref="LoadConfig"/> reads).</summary>
-    internal static Config ParseConfig(string hocon) => ConfigurationFactory.ParseString(hocon).WithFallback(DefaultConfig());
+    /// <summary>HOCON text with Hub's reference configuration as its fallback (what <see cref="LoadConfig"/> reads).
+    /// Text that would send Akka's parser into unbounded recursion is refused first (<see cref="HoconGuard"/>).</summary>
+    internal static Config ParseConfig(string hocon)
+    {
+        HoconGuard.CheckNesting(hocon);
+        var parsed = ConfigurationFactory.ParseString(hocon);
+        HoconGuard.CheckSubstitutions(parsed);
+        return parsed.WithFallback(DefaultConfig());
+    }
 
     private static readonly Lazy<Config> ReferenceConfig = new(() =>
     {
