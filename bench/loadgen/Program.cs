@@ -16,7 +16,7 @@ using LoadGen;
 //                [--connect-concurrency 64] [--open-timeout 600] [--marker-timeout 600] [--max-seconds 600]
 //   LoadGen publish --url ws://127.0.0.1:P/chat --marker TEXT [--timeout 60] [--max-seconds 600]
 //   LoadGen soak --url http://127.0.0.1:P --server-pid PID --samples FILE.csv [--duration 1800] [--sample-interval 10]
-//                [--steady-after 300] [--max-rise 0.10] [--keepalive-connections 4] [--new-connection-workers 2]
+//                [--steady-after 300] [--max-rise 0.10] [--count-allowance 5] [--keepalive-connections 4] [--new-connection-workers 2]
 //                [--echo-clients 4] [--subscribers 20] [--max-seconds 600]
 
 const string Usage = """
@@ -34,7 +34,7 @@ const string Usage = """
                         [--marker-timeout 600] [--max-seconds 600]
            LoadGen publish --url ws://127.0.0.1:PORT/chat --marker TEXT [--timeout 60] [--max-seconds 600]
            LoadGen soak --url http://127.0.0.1:PORT --server-pid PID --samples FILE.csv [--duration 1800]
-                        [--sample-interval 10] [--steady-after 300] [--max-rise 0.10] [--keepalive-connections 4]
+                        [--sample-interval 10] [--steady-after 300] [--max-rise 0.10] [--count-allowance 5] [--keepalive-connections 4]
                         [--new-connection-workers 2] [--echo-clients 4] [--subscribers 20] [--max-seconds 600]
     """;
 

@@ -16,8 +16,8 @@ public static class HoconSyntax
     public static Config Parse(string text)
     {
         CheckStructure(text);
-        // Nesting and substitutions that Akka's parser would follow into a stack overflow (Hub.Core's HoconGuard).
-        Hub.Configuration.HoconGuard.CheckNesting(text);
+        // Text that Akka's parser would follow into a stack overflow or an endless loop (Hub.Core's HoconGuard).
+        Hub.Configuration.HoconGuard.CheckText(text);
         var config = ConfigurationFactory.ParseString(text);
         Hub.Configuration.HoconGuard.CheckSubstitutions(config);
         if (FindKeyWithoutValue(config.Root, "") is { } key) throw new FormatException($"'{key}' has no value");

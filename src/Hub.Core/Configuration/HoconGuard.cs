@@ -4,26 +4,45 @@ using Akka.Configuration.Hocon;
 namespace Hub.Configuration;
 
 /// <summary>
-/// Limits on HOCON text that Akka's parser and resolver would otherwise meet with unbounded recursion, which ends the
-/// process with a stack overflow that no catch can turn into an error message (found by fuzz/ hocon): nesting deeper
-/// than <see cref="MaxDepth"/> brackets, and substitutions that refer to themselves (<c>a = ${a}</c>, directly or
-/// through others) or nest with what they resolve to deeper than twice <see cref="MaxDepth"/>. Both are refused as a
-/// <see cref="ConfigurationException"/>.
+/// HOCON that Akka's parser, resolver or merge cannot handle (found by fuzz/ hocon), refused first as a
+/// <see cref="ConfigurationException"/>: nesting deeper than <see cref="MaxDepth"/> brackets and substitutions that
+/// refer to themselves (<c>a = ${a}</c>, directly or through others) or nest with what they resolve to deeper than
+/// twice <see cref="MaxDepth"/> (unbounded recursion: a stack overflow ends the process, no catch can report it); a
+/// character forbidden in unquoted text inside an array (<c>[::1]</c>: the parser loops forever); a value where Hub's reference has a block
+/// (<c>hub = 5</c>: the merge throws a NullReferenceException).
 /// </summary>
 internal static class HoconGuard
 {
     public const int MaxDepth = 64;
 
-    /// <summary>Refuses text whose '{' / '[' nesting, outside strings and comments, goes past <see cref="MaxDepth"/>.</summary>
-    public static void CheckNesting(string text)
+    // Characters the HOCON spec forbids in unquoted text, less the structure ones handled on their own ('"', brackets,
+    // ',', '#', "${") and '+' (exponents such as 1e+5). Akka's parser loops forever on several of them in an array.
+    private const string ForbiddenUnquoted = "$:=`^?!@*&\\";
+
+    /// <summary>
+    /// Refuses text whose '{' / '[' nesting, outside strings and comments, goes past <see cref="MaxDepth"/>, and text
+    /// with a character the HOCON spec forbids in unquoted text directly inside an array (<c>[::1]</c>, <c>[a = 1]</c>,
+    /// <c>[\x]</c>): not HOCON, and Akka's parser loops forever on such arrays.
+    /// </summary>
+    public static void CheckText(string text)
     {
+        // Akka's tokenizer does not always read """ as a triple-quoted string (after unquoted text, for one), so the
+        // text is judged both ways: with """ strings, and with every '"' opening or closing a plain string.
+        Scan(text, tripleQuotes: true);
+        Scan(text, tripleQuotes: false);
+    }
+
+    private static void Scan(string text, bool tripleQuotes)
+    {
+        // The open brackets, innermost last; a '}' or ']' with nothing open is left to the parser.
+        var open = new char[MaxDepth];
         var depth = 0;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
             if (c == '"')
             {
-                i = SkipString(text, i);
+                i = SkipString(text, i, tripleQuotes);
                 continue;
             }
             if (c == '#' || (c == '/' && i + 1 < text.Length && text[i + 1] == '/'))
@@ -32,21 +51,58 @@ internal static class HoconGuard
                 i = eol < 0 ? text.Length : eol;
                 continue;
             }
-            if (c is '{' or '[')
+            switch (c)
             {
-                if (++depth > MaxDepth) throw new ConfigurationException($"HOCON nested deeper than {MaxDepth} levels");
+                case '{' or '[':
+                    if (depth == MaxDepth) throw new ConfigurationException($"HOCON nested deeper than {MaxDepth} levels");
+                    open[depth++] = c;
+                    break;
+                case '}' or ']':
+                    if (depth > 0) depth--;
+                    break;
+                case '$' when i + 1 < text.Length && text[i + 1] == '{':
+                    break;
+                default:
+                    if (depth > 0 && open[depth - 1] == '[' && ForbiddenUnquoted.Contains(c))
+                        throw new ConfigurationException($"HOCON has '{c}' inside an array outside quotes (quote such values: \"::1\")");
+                    break;
             }
-            else if (c is '}' or ']' && depth > 0) depth--;
         }
     }
 
-    /// <summary>Index of the last character of the string starting at <paramref name="start"/> ("…" or """…""").</summary>
-    private static int SkipString(string text, int start)
+    /// <summary>
+    /// Refuses a value where Hub's reference configuration has a block (<c>hub = 5</c>, <c>hub.http = "x"</c>):
+    /// Akka's merge with the reference fails on it with a <see cref="NullReferenceException"/>.
+    /// </summary>
+    public static void CheckShape(Config config, Config reference)
     {
-        if (string.CompareOrdinal(text, start, "\"\"\"", 0, 3) == 0)
+        if (config.Root is not null && reference.Root is not null) CheckShape(config.Root, reference.Root, "");
+    }
+
+    private static void CheckShape(HoconValue value, HoconValue reference, string path)
+    {
+        if (!reference.IsObject()) return;
+        if (!value.IsObject())
+        {
+            if (value.Values.Count == 0) return;
+            throw new ConfigurationException($"{path} must be a block {{ ... }}, was '{value}'");
+        }
+        var items = value.GetObject().Items;
+        // The reference is Hub's own few levels deep, so this recursion is bounded by it.
+        foreach (var (key, child) in reference.GetObject().Items)
+            if (items.TryGetValue(key, out var own)) CheckShape(own, child, path.Length == 0 ? key : path + "." + key);
+    }
+
+    /// <summary>Index of the last character of the string starting at <paramref name="start"/> ("…" or """…""").</summary>
+    private static int SkipString(string text, int start, bool tripleQuotes)
+    {
+        if (tripleQuotes && string.CompareOrdinal(text, start, "\"\"\"", 0, 3) == 0)
         {
             var end = text.IndexOf("\"\"\"", start + 3, StringComparison.Ordinal);
-            return end < 0 ? text.Length : end + 2;
+            if (end < 0) return text.Length;
+            // Quotes right before the closing three belong to the string ("""a"""" is a").
+            while (end + 3 < text.Length && text[end + 3] == '"') end++;
+            return end + 2;
         }
         for (var i = start + 1; i < text.Length; i++)
         {

@@ -43,12 +43,13 @@ public sealed record HubSettings(
     public static Config LoadConfig(string path) => ParseConfig(File.ReadAllText(path));
 
     /// <summary>HOCON text with Hub's reference configuration as its fallback (what <see cref="LoadConfig"/> reads).
-    /// Text that would send Akka's parser into unbounded recursion is refused first (<see cref="HoconGuard"/>).</summary>
+    /// Text that Akka's parser, resolver or merge cannot handle is refused first (<see cref="HoconGuard"/>).</summary>
     internal static Config ParseConfig(string hocon)
     {
-        HoconGuard.CheckNesting(hocon);
+        HoconGuard.CheckText(hocon);
         var parsed = ConfigurationFactory.ParseString(hocon);
         HoconGuard.CheckSubstitutions(parsed);
+        HoconGuard.CheckShape(parsed, DefaultConfig());
         return parsed.WithFallback(DefaultConfig());
     }
 

@@ -4,9 +4,9 @@ using Hub.Configuration;
 namespace Hub.Core.Tests.Configuration;
 
 /// <summary>
-/// HOCON that would send Akka's parser or resolver into unbounded recursion (a stack overflow ends the process; found
-/// by fuzz/ hocon, inputs in fuzz/findings/hocon) is refused by <see cref="HubSettings.ParseConfig"/> with a
-/// <see cref="ConfigurationException"/>, and ordinary nesting and substitutions still work.
+/// HOCON that Akka's parser, resolver or merge cannot handle — unbounded recursion (a stack overflow ends the process),
+/// an endless loop, a NullReferenceException; found by fuzz/ hocon, inputs in fuzz/findings/hocon — is refused by
+/// <see cref="HubSettings.ParseConfig"/> with a <see cref="ConfigurationException"/>, and ordinary HOCON still works.
 /// </summary>
 public sealed class HoconGuardTests
 {
@@ -47,5 +47,36 @@ public sealed class HoconGuardTests
             string.Concat(Enumerable.Range(0, links).Select(i => $"k{i} = ${{k{i + 1}}}\n")) + $"k{links} = 8080\n";
         Assert.Throws<ConfigurationException>(() => HubSettings.ParseConfig(Chain(5_000)));
         Assert.Equal(8080, HubSettings.FromConfig(HubSettings.ParseConfig(Chain(10))).Server.Port);
+    }
+
+    [Theory]
+    [InlineData("hub.http.trusted-proxies = [::1]")]
+    [InlineData("a = [b = 1]")]
+    [InlineData("a = [1, {b = [c : 2]}]")]
+    [InlineData("a = [@{ b = 1 }]")]
+    [InlineData("a = [\\x]")]
+    public async Task Refuses_characters_forbidden_in_unquoted_text_inside_an_array_instead_of_parsing_forever(string text)
+    {
+        // Akka's parser never returns on these: the guard must refuse them before it runs.
+        var refused = Task.Run(() => Assert.Throws<ConfigurationException>(() => HubSettings.ParseConfig(text)));
+        var e = await refused.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains("inside an array outside quotes", e.Message);
+    }
+
+    [Fact]
+    public void Accepts_quoted_addresses_and_objects_in_arrays()
+    {
+        var config = HubSettings.ParseConfig("hub.http.trusted-proxies = [\"::1\", \"10.0.0.1\"]\na = [{ b = 1 }, \"c:d\"]");
+        Assert.Equal(2, HubSettings.FromConfig(config).Http.TrustedProxies.Count);
+    }
+
+    [Theory]
+    [InlineData("hub = 5", "hub must be a block")]
+    [InlineData("hub.http = \"x\"", "hub.http must be a block")]
+    public void Refuses_a_value_where_the_reference_has_a_block(string text, string message)
+    {
+        // Akka's WithFallback threw a NullReferenceException on these.
+        var e = Assert.Throws<ConfigurationException>(() => HubSettings.ParseConfig(text));
+        Assert.Contains(message, e.Message);
     }
 }
