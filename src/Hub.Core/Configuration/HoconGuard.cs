@@ -8,8 +8,9 @@ namespace Hub.Configuration;
 /// <see cref="ConfigurationException"/>: nesting deeper than <see cref="MaxDepth"/> brackets and substitutions that
 /// refer to themselves (<c>a = ${a}</c>, directly or through others) or nest with what they resolve to deeper than
 /// twice <see cref="MaxDepth"/> (unbounded recursion: a stack overflow ends the process, no catch can report it); a
-/// character forbidden in unquoted text inside an array (<c>[::1]</c>: the parser loops forever); a value where Hub's reference has a block
-/// (<c>hub = 5</c>: the merge throws a NullReferenceException).
+/// character forbidden in unquoted text inside an array (<c>[::1]</c>), a mismatched closing bracket (<c>[ }</c>) or
+/// a substitution that is not a path closed on its line (the parser loops forever on each); a value where Hub's
+/// reference has a block (<c>hub = 5</c>: the merge throws a NullReferenceException).
 /// </summary>
 internal static class HoconGuard
 {
@@ -58,9 +59,14 @@ internal static class HoconGuard
                     open[depth++] = c;
                     break;
                 case '}' or ']':
-                    if (depth > 0) depth--;
+                    if (depth == 0) break;
+                    // "[ }" and "{ ]" are not HOCON, and Akka's parser loops forever on the first.
+                    if (open[depth - 1] != (c == '}' ? '{' : '['))
+                        throw new ConfigurationException($"HOCON has '{c}' closing a '{open[depth - 1]}'");
+                    depth--;
                     break;
                 case '$' when i + 1 < text.Length && text[i + 1] == '{':
+                    i = SkipSubstitution(text, i);
                     break;
                 default:
                     if (depth > 0 && open[depth - 1] == '[' && ForbiddenUnquoted.Contains(c))
@@ -91,6 +97,23 @@ internal static class HoconGuard
         // The reference is Hub's own few levels deep, so this recursion is bounded by it.
         foreach (var (key, child) in reference.GetObject().Items)
             if (items.TryGetValue(key, out var own)) CheckShape(own, child, path.Length == 0 ? key : path + "." + key);
+    }
+
+    /// <summary>
+    /// Index of the '}' that ends the substitution starting at <paramref name="start"/> ("${" or "${?"), whose path
+    /// may hold only letters, digits, '.', '-', '_', quotes and spaces on one line: anything else is not a path, and
+    /// Akka's parser can loop forever on it.
+    /// </summary>
+    private static int SkipSubstitution(string text, int start)
+    {
+        for (var i = start + 2; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '}') return i;
+            if (char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '"' or ' ' or '\t' || (c == '?' && i == start + 2)) continue;
+            break;
+        }
+        throw new ConfigurationException("HOCON has a substitution ${...} that is not a path closed on its line");
     }
 
     /// <summary>Index of the last character of the string starting at <paramref name="start"/> ("…" or """…""").</summary>

@@ -63,6 +63,17 @@ public sealed class HoconGuardTests
         Assert.Contains("inside an array outside quotes", e.Message);
     }
 
+    [Theory]
+    [InlineData("a = [1 }", "'}' closing a '['")]
+    [InlineData("a = [ ${b<\"x\" ]", "not a path closed on its line")]
+    [InlineData("a = ${b\nc = 1", "not a path closed on its line")]
+    public async Task Refuses_a_mismatched_bracket_or_a_broken_substitution_instead_of_parsing_forever(string text, string message)
+    {
+        var refused = Task.Run(() => Assert.Throws<ConfigurationException>(() => HubSettings.ParseConfig(text)));
+        var e = await refused.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains(message, e.Message);
+    }
+
     [Fact]
     public void Accepts_quoted_addresses_and_objects_in_arrays()
     {
