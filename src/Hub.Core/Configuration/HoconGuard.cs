@@ -8,7 +8,7 @@ namespace Hub.Configuration;
 /// <see cref="ConfigurationException"/>: nesting deeper than <see cref="MaxDepth"/> brackets and substitutions that
 /// refer to themselves (<c>a = ${a}</c>, directly or through others) or nest with what they resolve to deeper than
 /// twice <see cref="MaxDepth"/> (unbounded recursion: a stack overflow ends the process, no catch can report it); a
-/// character forbidden in unquoted text inside an array (<c>[::1]</c>), a mismatched closing bracket (<c>[ }</c>) or
+/// character other than plain unquoted values inside an array (<c>[::1]</c>), a mismatched closing bracket (<c>[ }</c>) or
 /// a substitution that is not a path closed on its line (the parser loops forever on each); a value where Hub's
 /// reference has a block (<c>hub = 5</c>: the merge throws a NullReferenceException).
 /// </summary>
@@ -16,24 +16,28 @@ internal static class HoconGuard
 {
     public const int MaxDepth = 64;
 
-    // Characters the HOCON spec forbids in unquoted text, less the structure ones handled on their own ('"', brackets,
-    // ',', '#', "${") and '+' (exponents such as 1e+5). Akka's parser loops forever on several of them in an array.
-    private const string ForbiddenUnquoted = "$:=`^?!@*&\\";
+    // What unquoted values in an array may hold besides letters, digits and whitespace: numbers, durations, sizes,
+    // IPv4 addresses, MIME types. Akka's parser loops forever on many other characters there (':' '=' '@' '\\' '<',
+    // control characters, ...), so anything else must be quoted.
+    private const string UnquotedInArray = ",.-_/+%";
 
     /// <summary>
-    /// Refuses text whose '{' / '[' nesting, outside strings and comments, goes past <see cref="MaxDepth"/>, and text
-    /// with a character the HOCON spec forbids in unquoted text directly inside an array (<c>[::1]</c>, <c>[a = 1]</c>,
-    /// <c>[\x]</c>): not HOCON, and Akka's parser loops forever on such arrays.
+    /// Refuses text whose '{' / '[' nesting, outside strings and comments, goes past <see cref="MaxDepth"/>; text with
+    /// anything but plain unquoted values, strings closed on their line, nested brackets and substitutions directly
+    /// inside an array (<c>[::1]</c>, <c>[a = 1]</c>, <c>[\x]</c>): Akka's parser loops forever on such arrays; a
+    /// mismatched closing bracket; a broken substitution.
     /// </summary>
     public static void CheckText(string text)
     {
-        // Akka's tokenizer does not always read """ as a triple-quoted string (after unquoted text, for one), so the
-        // text is judged both ways: with """ strings, and with every '"' opening or closing a plain string.
-        Scan(text, tripleQuotes: true);
-        Scan(text, tripleQuotes: false);
+        // Akka's tokenizer does not always read """ as a triple-quoted string (after unquoted text, for one), nor end an
+        // unclosed string at the end of its line, so the text is judged three ways: with """ strings; with every '"'
+        // opening or closing a plain string; and with plain strings running on past line ends.
+        Scan(text, tripleQuotes: true, stringsEndAtLineEnd: true);
+        Scan(text, tripleQuotes: false, stringsEndAtLineEnd: true);
+        Scan(text, tripleQuotes: false, stringsEndAtLineEnd: false);
     }
 
-    private static void Scan(string text, bool tripleQuotes)
+    private static void Scan(string text, bool tripleQuotes, bool stringsEndAtLineEnd)
     {
         // The open brackets, innermost last; a '}' or ']' with nothing open is left to the parser.
         var open = new char[MaxDepth];
@@ -43,7 +47,9 @@ internal static class HoconGuard
             var c = text[i];
             if (c == '"')
             {
-                i = SkipString(text, i, tripleQuotes);
+                i = SkipString(text, i, tripleQuotes, stringsEndAtLineEnd);
+                if (InArray() && (i >= text.Length || text[i] != '"'))
+                    throw new ConfigurationException("HOCON has a string inside an array that is not closed on its line");
                 continue;
             }
             if (c == '#' || (c == '/' && i + 1 < text.Length && text[i + 1] == '/'))
@@ -69,11 +75,14 @@ internal static class HoconGuard
                     i = SkipSubstitution(text, i);
                     break;
                 default:
-                    if (depth > 0 && open[depth - 1] == '[' && ForbiddenUnquoted.Contains(c))
-                        throw new ConfigurationException($"HOCON has '{c}' inside an array outside quotes (quote such values: \"::1\")");
+                    if (InArray() && !char.IsLetterOrDigit(c) && !char.IsWhiteSpace(c) && !UnquotedInArray.Contains(c))
+                        throw new ConfigurationException(
+                            $"HOCON has '{(char.IsControl(c) ? "\\u" + ((int)c).ToString("x4") : c.ToString())}' inside an array outside quotes (quote such values: \"::1\")");
                     break;
             }
         }
+
+        bool InArray() => depth > 0 && open[depth - 1] == '[';
     }
 
     /// <summary>
@@ -117,7 +126,7 @@ internal static class HoconGuard
     }
 
     /// <summary>Index of the last character of the string starting at <paramref name="start"/> ("…" or """…""").</summary>
-    private static int SkipString(string text, int start, bool tripleQuotes)
+    private static int SkipString(string text, int start, bool tripleQuotes, bool endAtLineEnd)
     {
         if (tripleQuotes && string.CompareOrdinal(text, start, "\"\"\"", 0, 3) == 0)
         {
@@ -130,7 +139,7 @@ internal static class HoconGuard
         for (var i = start + 1; i < text.Length; i++)
         {
             if (text[i] == '\\') i++;
-            else if (text[i] == '"' || text[i] == '\n') return i;
+            else if (text[i] == '"' || (endAtLineEnd && text[i] == '\n')) return i;
         }
         return text.Length;
     }

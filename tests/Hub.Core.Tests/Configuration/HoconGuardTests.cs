@@ -55,6 +55,8 @@ public sealed class HoconGuardTests
     [InlineData("a = [1, {b = [c : 2]}]")]
     [InlineData("a = [@{ b = 1 }]")]
     [InlineData("a = [\\x]")]
+    [InlineData("a = [b\u0012c]")]
+    [InlineData("a = [<b>]")]
     public async Task Refuses_characters_forbidden_in_unquoted_text_inside_an_array_instead_of_parsing_forever(string text)
     {
         // Akka's parser never returns on these: the guard must refuse them before it runs.
@@ -67,6 +69,8 @@ public sealed class HoconGuardTests
     [InlineData("a = [1 }", "'}' closing a '['")]
     [InlineData("a = [ ${b<\"x\" ]", "not a path closed on its line")]
     [InlineData("a = ${b\nc = 1", "not a path closed on its line")]
+    [InlineData("a = [\"b\n\"c]", "not closed on its line")]
+    [InlineData("x = \"b\n = \"[c = 1]", "inside an array")]
     public async Task Refuses_a_mismatched_bracket_or_a_broken_substitution_instead_of_parsing_forever(string text, string message)
     {
         var refused = Task.Run(() => Assert.Throws<ConfigurationException>(() => HubSettings.ParseConfig(text)));
