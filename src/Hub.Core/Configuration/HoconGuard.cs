@@ -82,6 +82,9 @@ internal static class HoconGuard
             }
         }
 
+        // An array still open at the end: Akka's parser can loop forever looking for its ']'.
+        if (open.AsSpan(0, depth).Contains('[')) throw new ConfigurationException("HOCON has an array that is never closed");
+
         bool InArray() => depth > 0 && open[depth - 1] == '[';
     }
 

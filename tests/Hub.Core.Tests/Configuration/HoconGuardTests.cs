@@ -71,6 +71,7 @@ public sealed class HoconGuardTests
     [InlineData("a = ${b\nc = 1", "not a path closed on its line")]
     [InlineData("a = [\"b\n\"c]", "not closed on its line")]
     [InlineData("x = \"b\n = \"[c = 1]", "inside an array")]
+    [InlineData("a = [b, [c #", "never closed")]
     public async Task Refuses_a_mismatched_bracket_or_a_broken_substitution_instead_of_parsing_forever(string text, string message)
     {
         var refused = Task.Run(() => Assert.Throws<ConfigurationException>(() => HubSettings.ParseConfig(text)));
