@@ -4,7 +4,7 @@
 # and the Hub/peer ratios. Writes bench/results/<timestamp>/ (report.md, results.json, summary.csv, one CSV of runs
 # per scenario, plots) and copies the plots to bench/plots/. See bench/README.md.
 #
-#   bench/run.sh [scenario...]        scenarios: http (default), ws-echo, ws-broadcast, broadcast-10k, idle, cluster, scale, tls
+#   bench/run.sh [scenario...]        scenarios: http (default), ws-echo, ws-broadcast, broadcast-10k, idle, cluster, scale, tls, soak
 #
 # Environment (defaults in brackets):
 #   WARMUP [30]        seconds of load before measuring each server (tiered JIT on one core needs ~25 s)
@@ -24,7 +24,9 @@
 #   settings (bench/idle/scenario.sh), broadcast-10k BROADCAST_10K_* settings (bench/broadcast/scenario.sh), cluster
 #   CLUSTER_* settings (bench/cluster/scenario.sh: Hub.Host on one node vs 3 nodes, and fail-over time; it measures
 #   Hub only, so SERVERS defaults to "hub" when cluster and scale are the only scenarios), scale SCALE_* settings
-#   (bench/scale/scenario.sh: one node holding 19,000 WebSockets, 6 nodes holding 100,000, one broadcast to all).
+#   (bench/scale/scenario.sh: one node holding 19,000 WebSockets, 6 nodes holding 100,000, one broadcast to all), soak
+#   SOAK_* settings (bench/soak/scenario.sh: SOAK_DURATION [1800] seconds of mixed load on one Hub.Host, RSS, GC heap,
+#   descriptors and threads sampled every 10 s and tested for an upward trend).
 #
 # Every run is bounded (wrk -d, timeouts), uses loopback only, and stops exactly the processes it started, by PID.
 set -euo pipefail
@@ -412,21 +414,21 @@ main() {
     local scenarios=("$@") s dir
     local -A sourced=()
     ((${#scenarios[@]})) || scenarios=(http)
-    # The cluster and scale scenarios measure Hub alone: no peers to install or build unless SERVERS asks for them.
+    # The cluster, scale and soak scenarios measure Hub alone: no peers to install or build unless SERVERS asks for them.
     local hub_only=1
-    for s in "${scenarios[@]}"; do [[ $s == cluster || $s == scale ]] || hub_only=0; done
+    for s in "${scenarios[@]}"; do [[ $s == cluster || $s == scale || $s == soak ]] || hub_only=0; done
     [[ -z $SERVERS_GIVEN ]] && ((hub_only)) && SERVERS=hub
     # Scenario "a-b" lives in bench/a/scenario.sh and defines a_b_scenario, a_b_report_md, a_b_report_json and
     # a_b_report_csv (summary rows), writes its runs to $RUN_DIR/a-b.tsv and names their columns in A_B_COLUMNS.
     for s in "${scenarios[@]}"; do
         dir=${s%%-*}
-        [[ -f $BENCH_DIR/$dir/scenario.sh ]] || die "unknown scenario '$s' (known: http ws-echo ws-broadcast broadcast-10k idle cluster scale tls)"
+        [[ -f $BENCH_DIR/$dir/scenario.sh ]] || die "unknown scenario '$s' (known: http ws-echo ws-broadcast broadcast-10k idle cluster scale tls soak)"
         if [[ -z ${sourced[$dir]:-} ]]; then
             # shellcheck source=/dev/null
             source "$BENCH_DIR/$dir/scenario.sh"
             sourced[$dir]=1
         fi
-        declare -F "${s//-/_}_scenario" >/dev/null || die "unknown scenario '$s' (known: http ws-echo ws-broadcast broadcast-10k idle cluster scale tls)"
+        declare -F "${s//-/_}_scenario" >/dev/null || die "unknown scenario '$s' (known: http ws-echo ws-broadcast broadcast-10k idle cluster scale tls soak)"
         case $s in
             http) NEED_HUB_HOST=1; NEED_WRK=1 ;;
             ws-*) ws_requirements ;;
@@ -435,6 +437,7 @@ main() {
             cluster) cluster_requirements ;;
             scale) scale_requirements ;;
             tls) tls_requirements ;;
+            soak) soak_requirements ;;
         esac
     done
     for s in $SERVERS; do server_port "$s" >/dev/null; done
@@ -492,6 +495,10 @@ main() {
 plot() {
     [[ $NO_PLOT == 1 ]] && return 0
     [[ -f $PLOT_DLL ]] || { log "warning: $PLOT_DLL missing (build first); no charts"; return 0; }
+    # The soak scenario draws its own line charts (bench/soak/scenario.sh); bar charts are for the others.
+    local s bars=0
+    for s in "${scenarios[@]}"; do [[ $s == soak ]] || bars=1; done
+    ((bars)) || return 0
     local copy=()
     [[ -n $PLOTS_DIR ]] && copy=(--copy-to "$PLOTS_DIR")
     dotnet "$PLOT_DLL" "$1" --out "$RUN_DIR" "${copy[@]+"${copy[@]}"}" >&2 ||

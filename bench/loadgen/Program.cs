@@ -1,6 +1,6 @@
 using LoadGen;
 
-// WebSocket load generator for bench/ws, bench/idle and bench/scale (see bench/README.md). Loopback only; every phase is bounded;
+// WebSocket load generator for bench/ws, bench/idle, bench/scale and bench/soak (see bench/README.md). Loopback only; every phase is bounded;
 // the last line of output is "RESULT key=value ..." for the scripts. Exit codes: 0 ok, 1 the run failed (errors,
 // loss, timeouts), 2 usage, 3 overran --max-seconds.
 //
@@ -15,6 +15,9 @@ using LoadGen;
 //   LoadGen hold --url ws://127.0.0.1:P/chat[,URL...] --connections N --marker TEXT [--source-addresses 127.0.0.2,...]
 //                [--connect-concurrency 64] [--open-timeout 600] [--marker-timeout 600] [--max-seconds 600]
 //   LoadGen publish --url ws://127.0.0.1:P/chat --marker TEXT [--timeout 60] [--max-seconds 600]
+//   LoadGen soak --url http://127.0.0.1:P --server-pid PID --samples FILE.csv [--duration 1800] [--sample-interval 10]
+//                [--steady-after 300] [--max-rise 0.10] [--count-allowance 5] [--keepalive-connections 4] [--new-connection-workers 2]
+//                [--echo-clients 4] [--subscribers 20] [--max-seconds 600]
 
 const string Usage = """
     usage: LoadGen echo --url ws://127.0.0.1:PORT/ws [--connections 100] [--duration 15] [--payload 32]
@@ -30,6 +33,9 @@ const string Usage = """
                         [--source-addresses 127.0.0.2,...] [--connect-concurrency 64] [--open-timeout 600]
                         [--marker-timeout 600] [--max-seconds 600]
            LoadGen publish --url ws://127.0.0.1:PORT/chat --marker TEXT [--timeout 60] [--max-seconds 600]
+           LoadGen soak --url http://127.0.0.1:PORT --server-pid PID --samples FILE.csv [--duration 1800]
+                        [--sample-interval 10] [--steady-after 300] [--max-rise 0.10] [--count-allowance 5] [--keepalive-connections 4]
+                        [--new-connection-workers 2] [--echo-clients 4] [--subscribers 20] [--max-seconds 600]
     """;
 
 var log = Console.Out;
@@ -53,7 +59,8 @@ try
         "idle" => new IdleBenchmark(options).RunAsync,
         "hold" => new HoldBenchmark(options).RunAsync,
         "publish" => new PublishOnce(options).RunAsync,
-        _ => throw new UsageException($"unknown mode '{args[0]}' (echo, broadcast, idle, hold or publish)"),
+        "soak" => new SoakBenchmark(options).RunAsync,
+        _ => throw new UsageException($"unknown mode '{args[0]}' (echo, broadcast, idle, hold, publish or soak)"),
     };
     options.EnsureAllRead();
     killSwitch = new Timer(_ =>

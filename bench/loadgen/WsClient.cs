@@ -272,6 +272,13 @@ internal sealed class WsClient : IDisposable
         Dispose();
     }
 
+    /// <summary>Resets the connection (RST: SO_LINGER 0) without a Close frame: a client that vanishes.</summary>
+    public void Abort()
+    {
+        _socket.LingerState = new LingerOption(true, 0);
+        _socket.Dispose();
+    }
+
     /// <summary>Closes the socket at once; a pending receive then fails.</summary>
     public void Dispose()
     {

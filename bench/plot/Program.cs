@@ -5,13 +5,53 @@ using HubBenchPlot;
 // which bench/README.md shows). Exit codes: 0 ok, 1 the JSON has nothing to plot or cannot be read, 2 usage.
 //
 //   dotnet HubBenchPlot.dll bench/results/<timestamp>/results.json [--out DIR] [--copy-to bench/plots]
+//   dotnet HubBenchPlot.dll --soak bench/results/<timestamp>/soak-samples.csv --steady-after SECONDS [--out DIR] [--copy-to DIR]
+//       line charts of a soak run's samples (SoakChart)
 
-const string Usage = "usage: HubBenchPlot RESULTS.json [--out DIR] [--copy-to DIR]";
+const string Usage = "usage: HubBenchPlot RESULTS.json [--out DIR] [--copy-to DIR]\n" +
+                     "       HubBenchPlot --soak SAMPLES.csv --steady-after SECONDS [--out DIR] [--copy-to DIR]";
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.Error.WriteLine(Usage);
     return args.Length == 0 ? 2 : 0;
+}
+
+if (args[0] == "--soak")
+{
+    if (args.Length < 4 || args[2] != "--steady-after" || !double.TryParse(args[3], System.Globalization.CultureInfo.InvariantCulture, out var steadyAfter))
+    {
+        Console.Error.WriteLine(Usage);
+        return 2;
+    }
+    var soakOut = Path.GetDirectoryName(Path.GetFullPath(args[1]))!;
+    string? soakCopy = null;
+    for (var i = 4; i + 1 < args.Length; i += 2)
+    {
+        if (args[i] == "--out") soakOut = args[i + 1];
+        else if (args[i] == "--copy-to") soakCopy = args[i + 1];
+        else
+        {
+            Console.Error.WriteLine($"unknown option {args[i]}\n{Usage}");
+            return 2;
+        }
+    }
+    Directory.CreateDirectory(soakOut);
+    if (soakCopy is not null) Directory.CreateDirectory(soakCopy);
+    try
+    {
+        foreach (var file in SoakChart.Save(args[1], steadyAfter, soakOut))
+        {
+            Console.WriteLine($"plot: {file}");
+            if (soakCopy is not null) File.Copy(file, Path.Combine(soakCopy, Path.GetFileName(file)), overwrite: true);
+        }
+    }
+    catch (Exception e) when (e is IOException or InvalidDataException or FormatException)
+    {
+        Console.Error.WriteLine($"cannot plot {args[1]}: {e.Message}");
+        return 1;
+    }
+    return 0;
 }
 
 var input = args[0];

@@ -7,7 +7,8 @@ namespace Hub.Host;
 /// Akka's HOCON parser is lenient: an unclosed "{", a stray "}", an unterminated string or "key" with no value all
 /// parse without complaint, and the operator's setting silently vanishes. The host refuses such text before using it.
 /// Checks the structure the HOCON spec requires (balanced braces and brackets outside strings and comments, strings
-/// closed on their line) and that every key has a value.
+/// closed on their line), that nesting and substitutions stay within <see cref="Hub.Configuration.HoconGuard"/>'s limits,
+/// and that every key has a value.
 /// </summary>
 public static class HoconSyntax
 {
@@ -15,7 +16,10 @@ public static class HoconSyntax
     public static Config Parse(string text)
     {
         CheckStructure(text);
+        // Text that Akka's parser would follow into a stack overflow or an endless loop (Hub.Core's HoconGuard).
+        Hub.Configuration.HoconGuard.CheckText(text);
         var config = ConfigurationFactory.ParseString(text);
+        Hub.Configuration.HoconGuard.CheckSubstitutions(config);
         if (FindKeyWithoutValue(config.Root, "") is { } key) throw new FormatException($"'{key}' has no value");
         return config;
     }

@@ -67,8 +67,18 @@ public sealed record HubSettings(
     public static HubSettings Default => DefaultSettings.Value;
 
     /// <summary>Loads a HOCON file with Hub's reference configuration as its fallback.</summary>
-    public static Config LoadConfig(string path) =>
-        ConfigurationFactory.ParseString(File.ReadAllText(path)).WithFallback(DefaultConfig());
+    public static Config LoadConfig(string path) => ParseConfig(File.ReadAllText(path));
+
+    /// <summary>HOCON text with Hub's reference configuration as its fallback (what <see cref="LoadConfig"/> reads).
+    /// Text that Akka's parser, resolver or merge cannot handle is refused first (<see cref="HoconGuard"/>).</summary>
+    internal static Config ParseConfig(string hocon)
+    {
+        HoconGuard.CheckText(hocon);
+        var parsed = ConfigurationFactory.ParseString(hocon);
+        HoconGuard.CheckSubstitutions(parsed);
+        HoconGuard.CheckShape(parsed, DefaultConfig());
+        return parsed.WithFallback(DefaultConfig());
+    }
 
     private static readonly Lazy<Config> ReferenceConfig = new(() =>
     {

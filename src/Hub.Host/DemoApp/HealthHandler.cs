@@ -5,7 +5,8 @@ using Akka.Cluster;
 namespace Hub.Host.DemoApp;
 
 /// <summary>
-/// GET /health → 200 <c>{"status":"ok","uptime":seconds,"connections":open}</c>, for load balancers and humans.
+/// GET /health → 200 <c>{"status":"ok","uptime":seconds,"connections":open,"gcHeapBytes":bytes}</c>, for load
+/// balancers and humans (the managed heap size after the last GC, for soak runs).
 /// The connection count comes from the listener actor and includes the connection asking. On a cluster node the
 /// answer adds <c>"self"</c> (this node's address), <c>"members"</c> (up members with address and status) and
 /// <c>"unreachable"</c>.
@@ -27,6 +28,7 @@ public sealed class HealthHandler(ServerState state, ActorSystem system) : Reque
         SetHeader("Cache-Control", "no-store");
         WriteJson(new Health("ok", Math.Round(state.Uptime.TotalSeconds, 3), connections)
         {
+            GcHeapBytes = GC.GetGCMemoryInfo().HeapSizeBytes,
             Self = ClusterState()?.Self,
             Members = ClusterState()?.Members,
             Unreachable = ClusterState()?.Unreachable,
@@ -60,6 +62,10 @@ public sealed class HealthHandler(ServerState state, ActorSystem system) : Reque
         [property: JsonPropertyName("uptime")] double Uptime,
         [property: JsonPropertyName("connections")] int Connections)
     {
+        /// <summary>The managed heap after the last GC: what bench/run.sh soak watches for leaks.</summary>
+        [JsonPropertyName("gcHeapBytes")]
+        public long GcHeapBytes { get; init; }
+
         [JsonPropertyName("self"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public string? Self { get; init; }
 

@@ -34,4 +34,22 @@ public sealed class HoconSyntaxTests
         var e = Assert.Throws<FormatException>(() => HoconSyntax.Parse(text));
         Assert.Equal(message, e.Message);
     }
+
+    [Theory]
+    // Each of these ended the host with a stack overflow in Akka's parser or resolver (fuzz/findings/hocon).
+    [InlineData("hub.server.port = ${hub.server.port}", "refers to itself")]
+    [InlineData("a = ${b}\nb = ${a}", "refers to itself")]
+    public void Refuses_substitutions_that_refer_to_themselves(string text, string message)
+    {
+        var e = Assert.Throws<Akka.Configuration.ConfigurationException>(() => HoconSyntax.Parse(text));
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void Refuses_nesting_past_the_limit()
+    {
+        var text = "a = " + new string('[', 20_000) + new string(']', 20_000);
+        var e = Assert.Throws<Akka.Configuration.ConfigurationException>(() => HoconSyntax.Parse(text));
+        Assert.Contains("nested deeper than 64", e.Message);
+    }
 }

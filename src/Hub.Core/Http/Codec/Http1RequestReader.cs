@@ -70,24 +70,22 @@ internal struct Http1RequestReader
         head = null;
         reason = default;
 
-        // Request line: find its LF within the limit (+2 for CRLF).
+        // Request line: the bytes before its LF, or all there is so far. The same left-to-right scan judges a partial
+        // line and a complete one, so the first bad byte decides the reason however the line was split.
         var lineEnd = input.IndexOf((byte)'\n');
-        if (lineEnd < 0)
-        {
-            if (input.Length > _maxLine + 1) return Reject(RejectionReason.RequestLineTooLong, out reason);
-            return EarlyCheck(input, out reason);
-        }
-        var line = TrimCr(input[..lineEnd], out var bareCr);
-        if (bareCr) return Reject(RejectionReason.MalformedRequestLine, out reason);
-        if (line.Length > _maxLine) return Reject(RejectionReason.RequestLineTooLong, out reason);
+        if (lineEnd < 0) return ScanLine(input, _maxLine, out reason);
 
         // The request line is judged as soon as it is complete, not when the whole head is: a bad line followed
         // by slowly dribbled headers is refused at once, and the verdict never depends on how the bytes were split.
+        var line = input[..lineEnd];
         if (!_lineChecked)
         {
+            if (ScanLine(line, _maxLine, out reason) == ReadStatus.Invalid) return ReadStatus.Invalid;
+            line = TrimCr(line, out _);
             if (CheckRequestLine(line, out reason) == ReadStatus.Invalid) return ReadStatus.Invalid;
             _lineChecked = true;
         }
+        else line = TrimCr(line, out _);
 
         // Header section: scan for the empty line that ends it, within the byte and field limits.
         var headersStart = lineEnd + 1;
@@ -108,28 +106,45 @@ internal struct Http1RequestReader
     }
 
     /// <summary>
-    /// Rejects hopeless input before a whole line arrives: a bare CR, a method with a non-token byte, or a line
-    /// starting with a space need not wait for more bytes. A CR as the last byte buffered may still be the first
-    /// half of a CRLF (even of an empty line before the request), so it waits.
+    /// What can be judged of a request line byte by byte, left to right, so that a partial line is refused for the
+    /// same reason as the complete one: a bare CR, a content byte past the line limit, a method byte that is not a
+    /// token, a line starting with a space. <paramref name="line"/> is the line without its LF, or all buffered bytes
+    /// when no LF has arrived; a CR as its last byte is the CR of a CRLF (or may still become one), so it waits.
+    /// NeedMoreData means nothing wrong so far.
     /// </summary>
-    private static ReadStatus EarlyCheck(ReadOnlySpan<byte> input, out RejectionReason reason)
+    private static ReadStatus ScanLine(ReadOnlySpan<byte> line, int maxLine, out RejectionReason reason)
     {
         reason = default;
-        var cr = input.IndexOf((byte)'\r');
-        if (cr >= 0 && cr < input.Length - 1) return Reject(RejectionReason.MalformedRequestLine, out reason);
-        var sp = input.IndexOf((byte)' ');
-        var method = sp >= 0 ? input[..sp] : cr >= 0 ? input[..cr] : input;
-        return CheckMethod(method, sp, out reason);
+        var inMethod = true;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (c == (byte)'\r')
+            {
+                if (i == line.Length - 1) break;
+                return Reject(RejectionReason.MalformedRequestLine, out reason);
+            }
+            if (i >= maxLine) return Reject(RejectionReason.RequestLineTooLong, out reason);
+            if (!inMethod) continue;
+            if (c == (byte)' ')
+            {
+                if (i == 0) return Reject(RejectionReason.MalformedRequestLine, out reason);
+                inMethod = false;
+            }
+            else if (!HttpChars.IsToken(c)) return Reject(RejectionReason.InvalidMethod, out reason);
+        }
+        return ReadStatus.NeedMoreData;
     }
 
     /// <summary>
-    /// request-line = method SP request-target SP HTTP-version (RFC 9112 §3), checked without allocating. The
-    /// target's form (origin, absolute, asterisk) is checked when the head is parsed.
+    /// request-line = method SP request-target SP HTTP-version (RFC 9112 §3), checked without allocating, for a
+    /// complete line that passed <see cref="ScanLine"/> (so its method is a token). The target's form (origin,
+    /// absolute, asterisk) is checked when the head is parsed.
     /// </summary>
     private static ReadStatus CheckRequestLine(ReadOnlySpan<byte> line, out RejectionReason reason)
     {
+        reason = default;
         var sp1 = line.IndexOf((byte)' ');
-        if (CheckMethod(sp1 < 0 ? line : line[..sp1], sp1, out reason) == ReadStatus.Invalid) return ReadStatus.Invalid;
         if (sp1 < 0) return Reject(RejectionReason.MalformedRequestLine, out reason);
         var rest = line[(sp1 + 1)..];
         var sp2 = rest.IndexOf((byte)' ');
@@ -144,19 +159,6 @@ internal struct Http1RequestReader
             return Reject(RejectionReason.MalformedRequestLine, out reason);
         if (version[5] != (byte)'1') return Reject(RejectionReason.UnsupportedVersion, out reason);
         return ReadStatus.Done;
-    }
-
-    /// <summary>
-    /// method = token (RFC 9110 §9.1), then one SP. The same order of checks whole or in part, so a request gets
-    /// the same reason however it is split.
-    /// </summary>
-    private static ReadStatus CheckMethod(ReadOnlySpan<byte> method, int sp, out RejectionReason reason)
-    {
-        reason = default;
-        foreach (var c in method)
-            if (!HttpChars.IsToken(c)) return Reject(RejectionReason.InvalidMethod, out reason);
-        if (sp == 0) return Reject(RejectionReason.MalformedRequestLine, out reason);
-        return ReadStatus.NeedMoreData;
     }
 
     /// <summary>

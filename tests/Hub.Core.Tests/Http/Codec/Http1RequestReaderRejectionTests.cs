@@ -85,6 +85,10 @@ public sealed class Http1RequestReaderRejectionTests
     [InlineData("GET\t/ HTTP/1.1\r\nHost: a\r\n\r\n", nameof(RejectionReason.InvalidMethod), 400)]
     [InlineData("/ HTTP/1.1\r\nHost: a\r\n\r\n", nameof(RejectionReason.InvalidMethod), 400)]
     [InlineData("GET\r\n\r\n", nameof(RejectionReason.MalformedRequestLine), 400)]
+    // The first bad byte of the line decides, whole or split (fuzz/findings/http-head: a bad method byte before a bare
+    // CR was InvalidMethod when the CR had not arrived yet, MalformedRequestLine when it had).
+    [InlineData("G\u00c9T /\r HTTP/1.1\r\nHost: a\r\n\r\n", nameof(RejectionReason.InvalidMethod), 400)]
+    [InlineData("GET\rX / HTTP/1.1\r\nHost: a\r\n\r\n", nameof(RejectionReason.MalformedRequestLine), 400)]
     // Host (RFC 9112 §3.2): exactly one on 1.1, at most one on 1.0, always well-formed.
     [InlineData("GET / HTTP/1.1\r\n\r\n", nameof(RejectionReason.MissingHost), 400)]
     [InlineData("GET http://a/ HTTP/1.1\r\n\r\n", nameof(RejectionReason.MissingHost), 400)]
@@ -183,6 +187,19 @@ public sealed class Http1RequestReaderRejectionTests
         d = AssertRejectedEverywhere(TestSettings.Small, Post + "Transfer-Encoding: chunked\r\n\r\n" + body,
             RejectionReason.BodyTooLarge, headsBefore: 1, everySplit: false);
         Assert.Equal(600, d.Requests[0].Body.Length);
+    }
+
+    [Fact]
+    public void A_request_line_over_the_limit_is_refused_for_its_first_bad_byte_however_it_is_split()
+    {
+        var s = TestSettings.Small; // max-request-line-size = 64
+        var path = new string('a', 100);
+        // A bad method byte comes before the limit is passed: 400, never 414 (fuzz/findings/http-head).
+        AssertRejectedEverywhere(s, "G(T /" + path + " HTTP/1.1\r\nHost: a\r\n\r\n", RejectionReason.InvalidMethod);
+        // A bare CR past the limit comes after it: 414.
+        AssertRejectedEverywhere(s, "GET /" + path + "\rx HTTP/1.1\r\nHost: a\r\n\r\n", RejectionReason.RequestLineTooLong);
+        // A bare CR before the limit comes first: 400.
+        AssertRejectedEverywhere(s, "GET /a\rb" + path + " HTTP/1.1\r\nHost: a\r\n\r\n", RejectionReason.MalformedRequestLine);
     }
 
     [Fact]

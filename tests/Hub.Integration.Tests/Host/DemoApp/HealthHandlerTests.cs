@@ -23,6 +23,7 @@ public sealed class HealthHandlerTests
         Assert.True(health.GetProperty("uptime").GetDouble() >= 0);
         // The asking connection itself is open.
         Assert.True(health.GetProperty("connections").GetInt32() >= 1);
+        Assert.True(health.GetProperty("gcHeapBytes").GetInt64() > 0, health.ToString());
     }
 
     [Fact]
