@@ -64,6 +64,39 @@ public sealed class HostTlsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_config_file_gives_sni_certificates_per_host()
+    {
+        var (_, certFile, keyFile) = _certificates.Create("default", "localhost");
+        var (named, namedCert, namedKey) = _certificates.Create("named", "api.hub.test");
+        using var config = new TempFile($$"""
+            hub.tls {
+              certificate = "{{certFile}}"
+              key = "{{keyFile}}"
+              hosts = [
+                { host = "api.hub.test", certificate = "{{namedCert}}", key = "{{namedKey}}" }
+              ]
+            }
+            """);
+        var stdout = new CapturingWriter();
+        var stderr = new CapturingWriter();
+        using var stop = new CancellationTokenSource();
+        var run = HostRunner.RunAsync(["--port", "0", "--tls-port", "0", "--config", config.Path, "--set", "akka.loglevel=WARNING"],
+            stdout, stderr, stop.Token);
+        Match? https = null;
+        for (var i = 0; i < 300 && https is not { Success: true }; i++)
+        {
+            Assert.False(run.IsCompleted, "the host stopped early: " + stderr);
+            https = Regex.Match(stdout.ToString(), @"Hub listening on https://127\.0\.0\.1:(\d+)");
+            if (!https.Success) await Task.Delay(100);
+        }
+        Assert.True(https!.Success, "no https listening line in: " + stdout);
+        await using (var tls = await TlsClient.ConnectAsync(int.Parse(https.Groups[1].Value), "api.hub.test"))
+            Assert.Equal(named.GetCertHashString(), tls.RemoteCertificate!.GetCertHashString());
+        stop.Cancel();
+        Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
     public async Task An_unreadable_certificate_names_the_flag()
     {
         var (_, _, keyFile) = _certificates.Create("a", "localhost");
