@@ -149,37 +149,47 @@ internal sealed class TlsStage : GraphStage<BidiShape<ByteString, ByteString, By
         private void StartRead()
         {
             _reading = true;
-            ReadAsync(_ssl).ContinueWith(GetAsyncCallback<Task<ByteString>>(OnPlainRead), TaskContinuationOptions.ExecuteSynchronously);
+            _ = ReadAsync(_ssl, GetAsyncCallback<(ByteString Data, Exception? Error)>(OnPlainRead));
         }
 
-        /// <summary>Waits for data without a buffer, then reads what is there into a rented one (empty = end of stream).</summary>
-        private static async Task<ByteString> ReadAsync(SslStream ssl)
+        /// <summary>
+        /// Waits for data without a buffer, then reads what is there into a rented one, and hands the bytes (empty =
+        /// end of stream) or the failure to <paramref name="done"/>, the stage's callback.
+        /// </summary>
+        private static async Task ReadAsync(SslStream ssl, Action<(ByteString Data, Exception? Error)> done)
         {
-            await ssl.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
-            var buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
             try
             {
-                var n = await ssl.ReadAsync(buffer.AsMemory(0, ReadSize)).ConfigureAwait(false);
-                return n == 0 ? ByteString.Empty : ByteString.CopyFrom(buffer, 0, n);
+                await ssl.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
+                var buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
+                try
+                {
+                    var n = await ssl.ReadAsync(buffer.AsMemory(0, ReadSize)).ConfigureAwait(false);
+                    done((n == 0 ? ByteString.Empty : ByteString.CopyFrom(buffer, 0, n), null));
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
             }
-            finally
+            catch (Exception e)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                done((ByteString.Empty, e));
             }
         }
 
-        private void OnPlainRead(Task<ByteString> read)
+        private void OnPlainRead((ByteString Data, Exception? Error) read)
         {
             _reading = false;
             if (IsClosed(_stage.PlainOut)) return;
-            if (!read.IsCompletedSuccessfully || read.Result.IsEmpty)
+            if (read.Data.IsEmpty)
             {
                 // The peer closed (close_notify or TCP end) or broke the record layer: the request stream ends.
-                if (read.Exception is { } e) Log.Debug("TLS read ended: {0}", e.GetBaseException().Message);
+                if (read.Error is { } e) Log.Debug("TLS read ended: {0}", e.GetBaseException().Message);
                 Complete(_stage.PlainOut);
                 return;
             }
-            Push(_stage.PlainOut, read.Result);
+            Push(_stage.PlainOut, read.Data);
         }
 
         private void OnPlainOutCancelled(Exception cause)
