@@ -186,7 +186,7 @@ public abstract class WebSocketHandler : RequestHandler
 
         var response = new HttpOutbound.Head(101, null, headers, ResponseFraming.NoBody, 0, ConnectionMode.Upgrade,
             suppressBody: false, Akka.IO.ByteString.Empty, isLast: true);
-        var options = new WebSocketOptions(Settings.WebSocket, OverflowPolicy, deflate);
+        var options = new WebSocketOptions(Settings.WebSocket, OverflowPolicy, deflate) { Limits = Settings.Limits };
         Context.SendUpgrade(new WsOutbound.Accept(response, options));
         IsUpgraded = true;
         return RunOpenAsync();

@@ -25,6 +25,7 @@ public sealed record HubSettings(
             WebSocket = WebSocketSettings.FromConfig(hub.GetConfig("websocket"), "hub.websocket"),
             Rooms = RoomSettings.FromConfig(hub.GetConfig("rooms"), "hub.rooms"),
             Tls = TlsSettings.FromConfig(hub.GetConfig("tls"), "hub.tls"),
+            Limits = LimitSettings.FromConfig(hub.GetConfig("limits"), "hub.limits"),
             Templates = TemplateSettings.FromConfig(hub.GetConfig("templates"), "hub.templates"),
             Static = StaticSettings.FromConfig(hub.GetConfig("static"), "hub.static"),
             Debug = ConfigReader.Bool(hub, "hub", "debug"),
@@ -56,6 +57,9 @@ public sealed record HubSettings(
 
     /// <summary>hub.rooms.</summary>
     public RoomSettings Rooms { get; init; } = null!;
+
+    /// <summary>hub.limits.</summary>
+    public LimitSettings Limits { get; init; } = null!;
 
     /// <summary>hub.tls.</summary>
     public TlsSettings Tls { get; init; } = null!;

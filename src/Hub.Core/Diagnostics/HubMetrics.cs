@@ -117,6 +117,10 @@ public static class HubMetrics
         "hub.websocket.dropped_messages", "{message}",
         "Outbound messages dropped from a full queue, by overflow policy (drop-oldest, conflate, close).");
 
+    internal static readonly Counter<long> RateLimitedMessages = Meter.CreateCounter<long>(
+        "hub.limits.rate_limited_messages", "{message}",
+        "WebSocket messages over hub.limits.messages-per-second, by policy (close: the connection was closed; drop).");
+
     internal static readonly Counter<long> TlsHandshakes = Meter.CreateCounter<long>(
         "hub.tls.handshakes", "{handshake}", "TLS handshakes completed, by protocol version (tls.protocol.version: 1.2, 1.3).");
 
@@ -232,6 +236,14 @@ public static class HubMetrics
     internal static void TlsHandshake(System.Security.Authentication.SslProtocols protocol, in KeyValuePair<string, object?> server)
     {
         if (TlsHandshakes.Enabled) TlsHandshakes.Add(1, protocol == System.Security.Authentication.SslProtocols.Tls13 ? Tls13 : Tls12, server);
+    }
+
+    private static readonly KeyValuePair<string, object?> RateClose = new("hub.limits.policy", "close");
+    private static readonly KeyValuePair<string, object?> RateDrop = new("hub.limits.policy", "drop");
+
+    internal static void MessageRateLimited(Configuration.MessageRatePolicy policy, in KeyValuePair<string, object?> server)
+    {
+        if (RateLimitedMessages.Enabled) RateLimitedMessages.Add(1, policy == Configuration.MessageRatePolicy.Close ? RateClose : RateDrop, server);
     }
 
     internal static void TlsHandshakeFailed(in KeyValuePair<string, object?> server)

@@ -72,6 +72,11 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
         private ushort? _deferredFailure;
         private bool _awaitingPong;
         private bool _deliverThenStop;
+        // hub.limits: the incoming message rate, and under the drop policy what was dropped since the last notice.
+        private MessageRateLimiter? _rate;
+        private Configuration.MessageRatePolicy _ratePolicy;
+        private long _droppedSinceNotice;
+        private long _lastNotice;
 
         private readonly ProtocolSwitch _switch;
 
@@ -176,6 +181,11 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
                         return;
                     case MessageReadStatus.Message:
                         if (_closeSent) continue; // after our Close, data is read and dropped (§5.5.1)
+                        if (_rate is not null && !_rate.TryTake(System.Diagnostics.Stopwatch.GetTimestamp()))
+                        {
+                            OverRate();
+                            continue;
+                        }
                         _messagesAhead++;
                         HubMetrics.WebSocketMessageReceived(_stage._telemetry.ServerPort);
                         Up(new WsInbound.Message(_reader.IsText, _reader.Payload.ToArray()));
@@ -220,6 +230,31 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
                         return;
                 }
             }
+        }
+
+        /// <summary>A message over hub.limits.messages-per-second: close with 1008, or drop it and tell the client.</summary>
+        private void OverRate()
+        {
+            HubMetrics.MessageRateLimited(_ratePolicy, _stage._telemetry.ServerPort);
+            if (_ratePolicy == Configuration.MessageRatePolicy.Close)
+            {
+                SendClose(CloseCodes.PolicyViolation, "message rate exceeded");
+                return;
+            }
+            _droppedSinceNotice++;
+            var now = Environment.TickCount64;
+            if (now - _lastNotice < 1000) return;
+            _lastNotice = now;
+            SendText($"{{\"type\":\"rate-limited\",\"dropped\":{_droppedSinceNotice}}}");
+            _droppedSinceNotice = 0;
+        }
+
+        private void SendText(string text)
+        {
+            var payload = System.Text.Encoding.UTF8.GetBytes(text);
+            using var w = new PooledBufferWriter(FrameWriter.MaxHeaderLength + payload.Length);
+            FrameWriter.WriteFrame(w, WsOpcode.Text, payload);
+            Enqueue(w.ToByteString());
         }
 
         private void Up(ConnectionInbound element)
@@ -284,6 +319,11 @@ internal sealed class WebSocketStage : GraphStage<BidiShape<HttpInbound, Connect
                         _inflater = new MessageInflater(resetPerMessage: deflate.ClientNoContextTakeover);
                     }
                     _reader = new MessageReader(accept.Options.Settings.MaxMessageSize, accept.Options.Settings.MaxEmptyFragments, _inflater);
+                    if (accept.Options.Limits is { MessagesPerSecond: { } rate } limits)
+                    {
+                        _rate = new MessageRateLimiter(rate, limits.Burst);
+                        _ratePolicy = limits.MessageRatePolicy;
+                    }
                     _webSocket = true;
                     // The HTTP decoder passes raw bytes from its next pull on.
                     _switch.Switch();

@@ -73,6 +73,9 @@ public sealed class HubSettingsTests
             OverflowPolicy.Close => "close", OverflowPolicy.DropOldest => "drop-oldest", _ => "conflate",
         }),
         ["hub.websocket.per-message-deflate"] = (Kind.Switch, s => s.WebSocket.PerMessageDeflate),
+        ["hub.limits.messages-per-second"] = (Kind.Text, s => s.Limits.MessagesPerSecond?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "off"),
+        ["hub.limits.burst"] = (Kind.Integer, s => (long)s.Limits.Burst),
+        ["hub.limits.message-rate-policy"] = (Kind.Text, s => s.Limits.MessageRatePolicy == MessageRatePolicy.Close ? "close" : "drop"),
         ["hub.tls.enabled"] = (Kind.Switch, s => s.Tls.Enabled),
         ["hub.tls.certificate"] = (Kind.Text, s => s.Tls.Default.Certificate ?? ""),
         ["hub.tls.key"] = (Kind.Text, s => s.Tls.Default.Key ?? ""),
@@ -194,6 +197,10 @@ public sealed class HubSettingsTests
     [InlineData("hub.server.hostname = [\"a\"]", "hub.server.hostname")]
     [InlineData("hub.http.server-header = { x = 1 }", "hub.http.server-header")]
     [InlineData("hub.tls.enabled = on", "hub.tls.enabled")]
+    [InlineData("hub.limits.messages-per-second = -1", "hub.limits.messages-per-second")]
+    [InlineData("hub.limits.messages-per-second = lots", "hub.limits.messages-per-second")]
+    [InlineData("hub.limits.message-rate-policy = ignore", "hub.limits.message-rate-policy")]
+    [InlineData("hub.limits.burst = 0", "hub.limits.burst")]
     [InlineData("hub.tls.handshake-timeout = infinite", "hub.tls.handshake-timeout")]
     [InlineData("hub.tls.hosts = [\"a.example\"]", "hub.tls.hosts[0]")]
     [InlineData("hub.tls.hosts = [{ certificate = \"a.pem\" }]", "hub.tls.hosts[0].host")]
