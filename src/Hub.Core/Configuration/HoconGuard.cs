@@ -10,7 +10,8 @@ namespace Hub.Configuration;
 /// twice <see cref="MaxDepth"/> (unbounded recursion: a stack overflow ends the process, no catch can report it); a
 /// character other than plain unquoted values inside an array (<c>[::1]</c>), a mismatched closing bracket (<c>[ }</c>) or
 /// a substitution that is not a path closed on its line (the parser loops forever on each); a value where Hub's
-/// reference has a block (<c>hub = 5</c>: the merge throws a NullReferenceException).
+/// reference has a block (<c>hub = 5</c>: the merge throws a NullReferenceException); a control character other than
+/// TAB, LF and CR anywhere.
 /// </summary>
 internal static class HoconGuard
 {
@@ -29,6 +30,15 @@ internal static class HoconGuard
     /// </summary>
     public static void CheckText(string text)
     {
+        // A configuration file has no control characters but TAB, LF and CR (HOCON and JSON allow none, not even in
+        // strings), and Akka's parser loops forever on some of them next to quotes (fuzz: the last open hangs).
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if ((c < 0x20 && c is not ('\t' or '\n' or '\r')) || c == 0x7F)
+                throw new ConfigurationException(
+                    $"HOCON has the control character U+{(int)c:X4} on line {text.AsSpan(0, i).Count('\n') + 1}");
+        }
         // Akka's tokenizer does not always read """ as a triple-quoted string (after unquoted text, for one), nor end an
         // unclosed string at the end of its line, so the text is judged three ways: with """ strings; with every '"'
         // opening or closing a plain string; and with plain strings running on past line ends.
