@@ -30,14 +30,17 @@ internal static class HoconGuard
     /// </summary>
     public static void CheckText(string text)
     {
-        // A configuration file has no control characters but TAB, LF and CR (HOCON and JSON allow none, not even in
-        // strings), and Akka's parser loops forever on some of them next to quotes (fuzz: the last open hangs).
+        // A configuration file is UTF-8 text with no control characters but TAB, LF and CR (HOCON and JSON allow none,
+        // not even in strings): Akka's parser loops forever on some of them, and on undecodable bytes (read as U+FFFD),
+        // next to runs of quotes (fuzz: the open hangs of runs 4 and 5).
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if ((c < 0x20 && c is not ('\t' or '\n' or '\r')) || c == 0x7F)
+            if ((c < 0x20 && c is not ('\t' or '\n' or '\r')) || c is >= '\u007F' and <= '\u009F')
                 throw new ConfigurationException(
                     $"HOCON has the control character U+{(int)c:X4} on line {text.AsSpan(0, i).Count('\n') + 1}");
+            if (c == '\uFFFD')
+                throw new ConfigurationException($"HOCON is not valid UTF-8 (an undecodable byte on line {text.AsSpan(0, i).Count('\n') + 1})");
         }
         // Akka's tokenizer does not always read """ as a triple-quoted string (after unquoted text, for one), nor end an
         // unclosed string at the end of its line, so the text is judged three ways: with """ strings; with every '"'

@@ -99,6 +99,7 @@ public sealed class HoconGuardTests
     [InlineData("a = [b\u0012c]", "U+0012 on line 1")]
     [InlineData("base = 8000\nhub.server.port = ${base\"\"}a\u0000d\u007F", "U+0000 on line 2")]
     [InlineData("\u000Chub = \"\"\"\"\"1\u001F\"\"\"", "U+000C on line 1")]
+    [InlineData("a = \"x\u0085\"", "U+0085 on line 1")]
     public async Task Refuses_control_characters_other_than_tab_and_line_ends(string text, string where)
     {
         // The last inputs the fuzzer left hanging Akka's parser (fuzz/findings/hocon/control-*) all hold some.
@@ -106,5 +107,15 @@ public sealed class HoconGuardTests
         var e = await refused.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Contains("control character " + where, e.Message);
         Assert.Equal(3, HubSettings.ParseConfig("a = 1\nb {\n\tc = 3\r\n}\n").GetInt("b.c"));
+    }
+
+    [Fact]
+    public async Task Refuses_text_that_was_not_valid_utf8()
+    {
+        // Undecodable bytes next to runs of quotes hung Akka's parser (fuzz/findings/hocon/undecodable-*).
+        byte[] bytes = [.. "a = \"\"\"\"x"u8, 0x8B, .. "\"\"\"\"[b"u8];
+        var text = System.Text.Encoding.UTF8.GetString(bytes);
+        var refused = Task.Run(() => Assert.Throws<ConfigurationException>(() => HubSettings.ParseConfig(text)));
+        Assert.Contains("not valid UTF-8", (await refused.WaitAsync(TimeSpan.FromSeconds(30))).Message);
     }
 }
