@@ -95,10 +95,26 @@ internal sealed class TlsStage : GraphStage<BidiShape<ByteString, ByteString, By
         {
             // A read waiting for these bytes continues here, on this thread (SslStream decrypts inline); records it
             // writes meanwhile (TLS 1.3 post-handshake messages) are taken right after.
+            var bytes = Grab(_stage.CipherIn);
+            CallOnStage(() =>
+            {
+                _pipe.Deliver(bytes);
+                return Task.CompletedTask;
+            });
+        }
+
+        /// <summary>
+        /// Runs an SslStream call on the stage's thread with the pipe keeping the records it writes, then pushes or
+        /// queues those records: no wake-up message for work the stage started itself.
+        /// </summary>
+        private Task CallOnStage(Func<Task> call)
+        {
+            Task task;
             _pipe.StageCalling = true;
-            try { _pipe.Deliver(Grab(_stage.CipherIn)); }
+            try { task = call(); }
             finally { _pipe.StageCalling = false; }
             TakeRecords();
+            return task;
         }
 
         // ---- handshake ----
@@ -204,13 +220,9 @@ internal sealed class TlsStage : GraphStage<BidiShape<ByteString, ByteString, By
         {
             var bytes = Grab(_stage.PlainIn);
             _writing = true;
-            Task write;
             // SslStream encrypts on this thread and the pipe takes the records at once: the write is usually done
             // when WriteAsync returns, and its records are pushed without a message.
-            _pipe.StageCalling = true;
-            try { write = WriteAsync(_ssl, bytes); }
-            finally { _pipe.StageCalling = false; }
-            TakeRecords();
+            var write = CallOnStage(() => WriteAsync(_ssl, bytes));
             if (write.IsCompleted) OnWritten(write);
             else write.ContinueWith(GetAsyncCallback<Task>(OnWritten), TaskContinuationOptions.ExecuteSynchronously);
         }
@@ -271,11 +283,7 @@ internal sealed class TlsStage : GraphStage<BidiShape<ByteString, ByteString, By
                 if (_shutdownStarted || _finishCipherOut) return;
                 // Everything is written: say goodbye with close_notify, then end the transport's output.
                 _shutdownStarted = true;
-                Task shutdown;
-                _pipe.StageCalling = true;
-                try { shutdown = _ssl.ShutdownAsync(); }
-                finally { _pipe.StageCalling = false; }
-                TakeRecords();
+                var shutdown = CallOnStage(_ssl.ShutdownAsync);
                 if (shutdown.IsCompleted) FinishCipherOut();
                 else shutdown.ContinueWith(GetAsyncCallback<Task>(_ => FinishCipherOut()), TaskContinuationOptions.ExecuteSynchronously);
                 return;
